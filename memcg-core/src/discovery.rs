@@ -1,0 +1,1 @@
+//! Finding the memory cgroup directory of this process, a PID or a container.

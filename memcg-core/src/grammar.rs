@@ -1,0 +1,394 @@
+//! Grammar primitives shared by every parser: numbers, `key value` lines, single-value files.
+//!
+//! The line grammar is written with nom; the number grammar is a hand-rolled fast path
+//! (nom's `u64` combinator goes through `FromStr`-like digit loops with overflow checks per
+//! digit and a generic error type; ours reads up to 19 digits with no check, and checks only
+//! the 20th). Nothing here allocates: every parser borrows its input and returns `Copy` data.
+//!
+//! Accepted whitespace: the kernel separates key and value with one space and ends lines with
+//! `\n`. memcg also accepts tabs and runs of spaces, leading indentation, `\r\n`, blank lines
+//! and a missing final newline, because copies of cgroup files (test fixtures, bind mounts,
+//! files written by hand) have all of them. A NUL or other control byte is an error.
+
+use nom::bytes::complete::{take_till, take_while};
+use nom::IResult;
+
+use crate::error::{FileKind, ParseError, Reason};
+
+/// Longest line memcg accepts (the kernel's lines are far shorter; a longer one is garbage).
+pub const MAX_LINE: usize = 4096;
+
+#[inline]
+fn is_space(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+#[inline]
+fn is_eol(b: u8) -> bool {
+    b == b'\n'
+}
+
+/// Parses an unsigned decimal. `Err((index, reason))` names the first bad byte.
+///
+/// Up to 19 digits cannot overflow a `u64`; a 20th digit is checked. Leading `+` is refused
+/// (the kernel never prints it).
+#[inline]
+pub fn parse_u64(s: &[u8]) -> Result<u64, (usize, Reason)> {
+    if s.is_empty() {
+        return Err((0, Reason::MissingValue));
+    }
+    let mut v: u64 = 0;
+    let n = s.len();
+    let fast = n.min(19);
+    let mut i = 0;
+    while i < fast {
+        let d = s[i].wrapping_sub(b'0');
+        if d > 9 {
+            return Err((i, Reason::InvalidNumber));
+        }
+        v = v * 10 + u64::from(d);
+        i += 1;
+    }
+    while i < n {
+        let d = s[i].wrapping_sub(b'0');
+        if d > 9 {
+            return Err((i, Reason::InvalidNumber));
+        }
+        v = match v.checked_mul(10).and_then(|x| x.checked_add(u64::from(d))) {
+            Some(x) => x,
+            None => {
+                // Keep scanning so that `123456789012345678901x` reports the `x`.
+                if let Some(j) = s[i..].iter().position(|b| !b.is_ascii_digit()) {
+                    return Err((i + j, Reason::InvalidNumber));
+                }
+                return Err((0, Reason::Overflow));
+            }
+        };
+        i += 1;
+    }
+    Ok(v)
+}
+
+/// Parses a counter the way runc's `ParseUint` does: a negative number (per-CPU drift on real
+/// v1 kernels prints e.g. `dirty -307200`) reads as 0; anything else must be a `u64`.
+#[inline]
+pub fn parse_counter(s: &[u8]) -> Result<u64, (usize, Reason)> {
+    match s.first() {
+        Some(b'-') => match parse_u64(&s[1..]) {
+            // A negative value of any magnitude clamps to 0, as runc does.
+            Ok(_) | Err((_, Reason::Overflow)) => Ok(0),
+            Err((i, r)) => Err((i + 1, r)),
+        },
+        _ => parse_u64(s),
+    }
+}
+
+/// One `key value` line, borrowed from the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawLine<'a> {
+    /// The key (first token).
+    pub key: &'a [u8],
+    /// The rest of the line after the key and its separating whitespace, trailing
+    /// whitespace and `\r` removed.
+    pub rest: &'a [u8],
+    /// Byte offset of `rest` in the whole input.
+    pub rest_offset: usize,
+    /// Byte offset of the key in the whole input.
+    pub key_offset: usize,
+}
+
+/// nom: one line's content (without the newline).
+fn line_content(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    take_till(is_eol)(i)
+}
+
+/// nom: leading indentation.
+fn indent(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    take_while(is_space)(i)
+}
+
+/// nom: a key: bytes up to whitespace.
+fn key(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    take_till(|b| is_space(b) || b == b'\r')(i)
+}
+
+fn trim_end(mut s: &[u8]) -> &[u8] {
+    while let [rest @ .., last] = s {
+        if is_space(*last) || *last == b'\r' {
+            s = rest;
+        } else {
+            break;
+        }
+    }
+    s
+}
+
+/// Iterator over the non-blank lines of a file, split into key and rest.
+///
+/// Yields `Err` at the first line with a control byte or longer than [`MAX_LINE`]; it then
+/// stops. Allocation-free.
+#[derive(Debug, Clone)]
+pub struct Lines<'a> {
+    input: &'a [u8],
+    pos: usize,
+    kind: FileKind,
+    done: bool,
+}
+
+impl<'a> Lines<'a> {
+    /// Starts at the beginning of `input`; errors name `kind`.
+    #[must_use]
+    pub fn new(kind: FileKind, input: &'a [u8]) -> Self {
+        Lines {
+            input,
+            pos: 0,
+            kind,
+            done: false,
+        }
+    }
+
+    fn err(&self, offset: usize, reason: Reason) -> ParseError {
+        ParseError::at(self.kind, self.input, offset, reason)
+    }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = Result<RawLine<'a>, ParseError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        loop {
+            let rest = &self.input[self.pos..];
+            if rest.is_empty() {
+                self.done = true;
+                return None;
+            }
+            let start = self.pos;
+            // `take_till` on complete input cannot fail.
+            let (after, content) = match line_content(rest) {
+                Ok(x) => x,
+                Err(_) => (&rest[rest.len()..], rest),
+            };
+            self.pos = start + content.len() + usize::from(!after.is_empty());
+            if content.len() > MAX_LINE {
+                self.done = true;
+                return Some(Err(self.err(start + MAX_LINE, Reason::LineTooLong)));
+            }
+            if let Some(bad) = content
+                .iter()
+                .position(|&b| (b < 0x20 && b != b'\t' && b != b'\r') || b == 0x7f)
+            {
+                self.done = true;
+                return Some(Err(self.err(start + bad, Reason::InvalidByte)));
+            }
+            let (after_indent, ind) = match indent(content) {
+                Ok(x) => x,
+                Err(_) => (content, &content[..0]),
+            };
+            let (after_key, k) = match key(after_indent) {
+                Ok(x) => x,
+                Err(_) => (&after_indent[after_indent.len()..], after_indent),
+            };
+            if k.is_empty() {
+                // Blank (or whitespace-only) line.
+                continue;
+            }
+            let (value_part, sep) = match indent(after_key) {
+                Ok(x) => x,
+                Err(_) => (after_key, &after_key[..0]),
+            };
+            let key_offset = start + ind.len();
+            let rest_offset = key_offset + k.len() + sep.len();
+            return Some(Ok(RawLine {
+                key: k,
+                rest: trim_end(value_part),
+                rest_offset,
+                key_offset,
+            }));
+        }
+    }
+}
+
+/// Borrowing iterator over every `(key, value)` pair of a flat-keyed file (`memory.stat`,
+/// `memory.events`, `memory.oom_control`, `cgroup.stat`, …), including keys memcg does not
+/// know. Values follow the counter rule (negative reads as 0).
+///
+/// ```
+/// use memcg_core::grammar::KeyValues;
+/// use memcg_core::FileKind;
+/// let pairs: Vec<_> = KeyValues::new(FileKind::V2MemoryStat, b"anon 4096\nnew_key 7\n")
+///     .collect::<Result<_, _>>()
+///     .unwrap();
+/// assert_eq!(pairs, vec![(&b"anon"[..], 4096), (&b"new_key"[..], 7)]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct KeyValues<'a> {
+    lines: Lines<'a>,
+}
+
+impl<'a> KeyValues<'a> {
+    /// Iterates the pairs of `input`; errors name `kind`.
+    #[must_use]
+    pub fn new(kind: FileKind, input: &'a [u8]) -> Self {
+        KeyValues {
+            lines: Lines::new(kind, input),
+        }
+    }
+}
+
+impl<'a> Iterator for KeyValues<'a> {
+    type Item = Result<(&'a [u8], u64), ParseError>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let line = match self.lines.next()? {
+            Ok(l) => l,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(kv_value(&self.lines, &line).map(|v| (line.key, v)))
+    }
+}
+
+fn kv_value(lines: &Lines<'_>, line: &RawLine<'_>) -> Result<u64, ParseError> {
+    if line.rest.is_empty() {
+        return Err(lines.err(line.key_offset + line.key.len(), Reason::MissingValue));
+    }
+    if let Some(sp) = line.rest.iter().position(|&b| is_space(b)) {
+        return Err(lines.err(line.rest_offset + sp, Reason::InvalidLine));
+    }
+    parse_counter(line.rest).map_err(|(i, r)| {
+        let off = if r == Reason::Overflow { 0 } else { i };
+        lines.err(line.rest_offset + off, r)
+    })
+}
+
+/// Parses a flat-keyed file, calling `set(key, value)` for every pair. Checks for emptiness.
+/// Stops at the first error.
+#[inline]
+pub fn parse_keyed(
+    kind: FileKind,
+    input: &[u8],
+    mut set: impl FnMut(&[u8], u64),
+) -> Result<(), ParseError> {
+    let mut lines = Lines::new(kind, input);
+    let mut any = false;
+    while let Some(line) = lines.next() {
+        let line = line?;
+        let v = kv_value(&lines, &line)?;
+        set(line.key, v);
+        any = true;
+    }
+    if !any {
+        return Err(ParseError::at(kind, input, 0, Reason::Empty));
+    }
+    Ok(())
+}
+
+/// The one value of a single-value file, with its offset. Errors if the file is empty or holds
+/// more than one token.
+pub fn single_token(kind: FileKind, input: &[u8]) -> Result<(&[u8], usize), ParseError> {
+    let mut lines = Lines::new(kind, input);
+    let first = match lines.next() {
+        None => return Err(ParseError::at(kind, input, 0, Reason::Empty)),
+        Some(l) => l?,
+    };
+    if !first.rest.is_empty() {
+        return Err(ParseError::at(
+            kind,
+            input,
+            first.rest_offset,
+            Reason::TrailingData,
+        ));
+    }
+    if let Some(next) = lines.next() {
+        let off = match next {
+            Ok(l) => l.key_offset,
+            Err(e) => return Err(e),
+        };
+        return Err(ParseError::at(kind, input, off, Reason::TrailingData));
+    }
+    Ok((first.key, first.key_offset))
+}
+
+/// Parses a single-value counter file (`memory.current`, `memory.usage_in_bytes`, …): one
+/// unsigned decimal. A negative value is an error here (no kernel prints one in these files).
+pub fn parse_single_u64(kind: FileKind, input: &[u8]) -> Result<u64, ParseError> {
+    let (tok, off) = single_token(kind, input)?;
+    parse_u64(tok).map_err(|(i, r)| {
+        let i = if r == Reason::Overflow { 0 } else { i };
+        ParseError::at(kind, input, off + i, r)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn u64_edges() {
+        assert_eq!(parse_u64(b"0"), Ok(0));
+        assert_eq!(parse_u64(b"18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(
+            parse_u64(b"18446744073709551616"),
+            Err((0, Reason::Overflow))
+        );
+        assert_eq!(
+            parse_u64(b"99999999999999999999"),
+            Err((0, Reason::Overflow))
+        );
+        assert_eq!(
+            parse_u64(b"184467440737095516160"),
+            Err((0, Reason::Overflow))
+        );
+        assert_eq!(parse_u64(b"12a"), Err((2, Reason::InvalidNumber)));
+        assert_eq!(parse_u64(b""), Err((0, Reason::MissingValue)));
+        assert_eq!(parse_u64(b"+1"), Err((0, Reason::InvalidNumber)));
+        assert_eq!(parse_counter(b"-307200"), Ok(0));
+        assert_eq!(parse_counter(b"-18446744073709551610"), Ok(0));
+        assert_eq!(parse_counter(b"-x"), Err((1, Reason::InvalidNumber)));
+        assert_eq!(parse_counter(b"-"), Err((1, Reason::MissingValue)));
+    }
+
+    #[test]
+    fn lines_and_offsets() {
+        let input = b"  a 1\r\n\n\tb\t 2  \nc";
+        let v: Vec<_> = Lines::new(FileKind::V2MemoryStat, input)
+            .map(|l| l.unwrap())
+            .map(|l| (l.key, l.rest, l.key_offset, l.rest_offset))
+            .collect();
+        assert_eq!(
+            v,
+            vec![
+                (&b"a"[..], &b"1"[..], 2, 4),
+                (&b"b"[..], &b"2"[..], 9, 12),
+                (&b"c"[..], &b""[..], 16, 17)
+            ]
+        );
+    }
+
+    #[test]
+    fn keyed_errors() {
+        let e = parse_keyed(FileKind::V2MemoryStat, b"slab 1234\nlol\n", |_, _| {}).unwrap_err();
+        assert_eq!((e.line, e.offset, e.reason), (2, 13, Reason::MissingValue));
+        let e = parse_keyed(FileKind::V2MemoryStat, b"a 1 2\n", |_, _| {}).unwrap_err();
+        assert_eq!((e.line, e.offset, e.reason), (1, 3, Reason::InvalidLine));
+        let e = parse_keyed(FileKind::V2MemoryStat, b"", |_, _| {}).unwrap_err();
+        assert_eq!(e.reason, Reason::Empty);
+        let e = parse_keyed(FileKind::V2MemoryStat, b"a 1\nb\0 2", |_, _| {}).unwrap_err();
+        assert_eq!((e.line, e.offset, e.reason), (2, 5, Reason::InvalidByte));
+    }
+
+    #[test]
+    fn single() {
+        assert_eq!(parse_single_u64(FileKind::V2MemoryCurrent, b"42\n"), Ok(42));
+        assert_eq!(parse_single_u64(FileKind::V2MemoryCurrent, b"42"), Ok(42));
+        let e = parse_single_u64(FileKind::V2MemoryCurrent, b"1234.0\n").unwrap_err();
+        assert_eq!((e.offset, e.reason), (4, Reason::InvalidNumber));
+        let e = parse_single_u64(FileKind::V2MemoryCurrent, b"1\n2\n").unwrap_err();
+        assert_eq!((e.line, e.offset, e.reason), (2, 2, Reason::TrailingData));
+        let e = parse_single_u64(FileKind::V2MemoryCurrent, b"\n").unwrap_err();
+        assert_eq!(e.reason, Reason::Empty);
+    }
+}

@@ -1,0 +1,1 @@
+//! `/proc/<pid>/cgroup` and `/proc/<pid>/mountinfo`.

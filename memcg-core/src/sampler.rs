@@ -1,0 +1,137 @@
+//! [`Sampler`]: keeps one cgroup's files open and re-reads them with `pread` into reusable
+//! buffers. After the first sample it allocates nothing.
+
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::limit::Limit;
+use crate::read::{build, detect_version, names, pread_all, v2_ancestor_limit_paths, ReadError};
+use crate::snapshot::{Snapshot, Version};
+use crate::v2;
+
+/// A kept-open view of one cgroup directory.
+///
+/// `open` detects the version, opens every file the [`Snapshot`] needs (absent optional files
+/// are remembered as absent) and, on v2, the `memory.max` of each ancestor. Each
+/// [`Sampler::read`] re-reads them from offset 0 (`pread`), so the kernel regenerates the text
+/// and no `open`/`close` is paid. Buffers are reused: after the first read, sampling allocates
+/// nothing (proved by `tests/alloc.rs`).
+///
+/// When the cgroup is removed, `read` returns [`ReadError::Gone`] — never a zero.
+///
+/// ```no_run
+/// use memcg_core::sampler::Sampler;
+/// let mut s = Sampler::open("/sys/fs/cgroup/system.slice/my.service")?;
+/// let snap = s.read()?;
+/// println!("{} bytes in use", snap.usage_bytes);
+/// # Ok::<(), memcg_core::ReadError>(())
+/// ```
+#[derive(Debug)]
+pub struct Sampler {
+    dir: PathBuf,
+    version: Version,
+    files: [Option<File>; 9],
+    paths: [PathBuf; 9],
+    bufs: [Vec<u8>; 9],
+    ancestors: Vec<(PathBuf, File)>,
+    ancestor_buf: Vec<u8>,
+}
+
+fn open_file(path: &Path) -> Result<Option<File>, ReadError> {
+    match File::open(path) {
+        Ok(f) => Ok(Some(f)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(ReadError::io(path, e)),
+    }
+}
+
+impl Sampler {
+    /// Opens the cgroup directory `dir`.
+    ///
+    /// # Errors
+    /// [`ReadError::NotACgroup`], [`ReadError::Gone`] or an I/O error.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Sampler, ReadError> {
+        let dir = dir.as_ref().to_path_buf();
+        let version = detect_version(&dir)?;
+        let mut files: [Option<File>; 9] = Default::default();
+        let mut paths: [PathBuf; 9] = Default::default();
+        for (i, name) in names(version).iter().enumerate() {
+            paths[i] = dir.join(name);
+            files[i] = open_file(&paths[i])?;
+        }
+        if files[0].is_none() {
+            return Err(ReadError::Gone {
+                path: paths[0].clone(),
+            });
+        }
+        let mut ancestors = Vec::new();
+        if version == Version::V2 {
+            for p in v2_ancestor_limit_paths(&dir) {
+                if let Some(f) = open_file(&p)? {
+                    ancestors.push((p, f));
+                }
+            }
+        }
+        Ok(Sampler {
+            dir,
+            version,
+            files,
+            paths,
+            bufs: Default::default(),
+            ancestors,
+            ancestor_buf: Vec::new(),
+        })
+    }
+
+    /// The cgroup directory.
+    #[must_use]
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The cgroup version.
+    #[must_use]
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
+    /// Takes one sample.
+    ///
+    /// # Errors
+    /// [`ReadError::Gone`] once the cgroup is removed; [`ReadError::Parse`] for a malformed
+    /// file; other I/O errors.
+    pub fn read(&mut self) -> Result<Snapshot, ReadError> {
+        let mut present = [false; 9];
+        for i in 0..9 {
+            if let Some(f) = &self.files[i] {
+                pread_all(f, &mut self.bufs[i], &self.paths[i])?;
+                present[i] = true;
+            }
+        }
+        let ancestors = if self.ancestors.is_empty() {
+            None
+        } else {
+            let buf = &mut self.ancestor_buf;
+            let files = &self.ancestors;
+            ancestors_limit_files(files, buf)?
+        };
+        build(self.version, &self.dir, &self.bufs, &present, ancestors)
+    }
+}
+
+fn ancestors_limit_files(
+    files: &[(PathBuf, File)],
+    buf: &mut Vec<u8>,
+) -> Result<Option<Limit>, ReadError> {
+    let mut acc: Option<Limit> = None;
+    for (p, f) in files {
+        pread_all(f, buf, p)?;
+        let l = v2::MemoryMax::parse(buf).map_err(|error| ReadError::Parse {
+            path: p.clone(),
+            error,
+        })?;
+        acc = Some(acc.map_or(l.0, |a| a.min(l.0)));
+    }
+    Ok(acc)
+}

@@ -1,0 +1,1 @@
+//! The trace CSV format.

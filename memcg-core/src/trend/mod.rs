@@ -1,0 +1,1 @@
+//! Streaming trend estimators and the leak detector.
