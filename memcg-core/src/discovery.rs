@@ -40,3 +40,11 @@ pub fn self_cgroup() -> Result<Found, DiscoveryError> {
     }
     Err(DiscoveryError("no memory cgroup".into()))
 }
+
+/// The memory hierarchy's mount point and version.
+///
+/// # Errors
+/// [`DiscoveryError`] when none is mounted.
+pub fn cgroup_root() -> Result<(PathBuf, Version), DiscoveryError> {
+    Ok((PathBuf::from("/sys/fs/cgroup/memory"), Version::V1))
+}

@@ -37,6 +37,12 @@ pub(crate) enum Command {
         json: bool,
         cmd: Vec<String>,
     },
+    Exporter {
+        listen: String,
+        root: Option<PathBuf>,
+        interval: f64,
+        pattern: Option<String>,
+    },
 }
 
 /// Parses a byte size with an optional K/M/G/T suffix (powers of 1024).
@@ -95,6 +101,9 @@ pub(crate) fn parse(argv: &[String]) -> Result<Args, String> {
     let mut duration: Option<f64> = None;
     let mut out: Option<PathBuf> = None;
     let mut limit: Option<u64> = None;
+    let mut listen: Option<String> = None;
+    let mut root: Option<PathBuf> = None;
+    let mut pattern: Option<String> = None;
     let mut positional: Vec<String> = Vec::new();
     let mut cmd: Vec<String> = Vec::new();
     let mut i = 1;
@@ -113,6 +122,9 @@ pub(crate) fn parse(argv: &[String]) -> Result<Args, String> {
             }
             "--out" | "-o" => out = Some(PathBuf::from(value(argv, &mut i, a)?)),
             "--limit" => limit = Some(parse_bytes(value(argv, &mut i, a)?)?),
+            "--listen" => listen = Some(value(argv, &mut i, a)?.to_string()),
+            "--root" => root = Some(PathBuf::from(value(argv, &mut i, a)?)),
+            "--match" => pattern = Some(value(argv, &mut i, a)?.to_string()),
             "-h" | "--help" => return Ok(Args::Help),
             "--" => {
                 cmd.extend(argv[i + 1..].iter().cloned());
@@ -133,6 +145,9 @@ pub(crate) fn parse(argv: &[String]) -> Result<Args, String> {
             ("--duration", duration.is_some()),
             ("--out", out.is_some()),
             ("--limit", limit.is_some()),
+            ("--listen", listen.is_some()),
+            ("--root", root.is_some()),
+            ("--match", pattern.is_some()),
         ];
         for (name, on) in used {
             if on && !ok.contains(&name) {
@@ -200,6 +215,18 @@ pub(crate) fn parse(argv: &[String]) -> Result<Args, String> {
                 interval: interval.unwrap_or(0.5),
                 json,
                 cmd,
+            }
+        }
+        "exporter" => {
+            allow(&["--interval", "--listen", "--root", "--match"])?;
+            if !positional.is_empty() {
+                return Err("`memcg exporter` takes no positional argument (use --root)".into());
+            }
+            Command::Exporter {
+                listen: listen.unwrap_or_else(|| "127.0.0.1:9256".into()),
+                root,
+                interval: interval.unwrap_or(1.0),
+                pattern,
             }
         }
         other => return Err(format!("unknown command {other:?}")),
