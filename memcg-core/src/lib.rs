@@ -26,6 +26,8 @@
 //! - `std` (default): discovery, reading directories, the sampler, trace CSV.
 //! - `serde`: `Serialize` for [`Snapshot`] (the JSON shape of `memcg snapshot --json`), the
 //!   parsed structs and [`trend::Assessment`].
+//! - `json`: the [`report`] module: the JSON and text renderings of `memcg snapshot`,
+//!   `watch` and `replay`, shared by the CLI and the bindings.
 //! - `cli`: the `memcg` binary.
 //!
 //! Without `std` the crate is `#![no_std]` and needs no allocator.
@@ -51,6 +53,8 @@ pub mod v2;
 pub mod discovery;
 #[cfg(feature = "std")]
 mod read;
+#[cfg(feature = "json")]
+pub mod report;
 #[cfg(feature = "std")]
 pub mod sampler;
 #[cfg(feature = "std")]
