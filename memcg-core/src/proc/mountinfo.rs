@@ -59,7 +59,8 @@ pub struct Mount<'a> {
     pub fstype: &'a [u8],
     /// (10) Filesystem-specific source (`cgroup`, `none`, `/dev/sda1`), escaped.
     pub source: &'a [u8],
-    /// (11) Superblock options (`rw,memory`, `rw,nsdelegate`).
+    /// (11) Superblock options (`rw,memory`, `rw,nsdelegate`): the rest of the line, since a
+    /// few filesystems (cifs) print spaces in them unescaped.
     pub super_options: &'a [u8],
     /// 1-based line number of this mount in the file.
     pub line: u32,
@@ -141,8 +142,8 @@ pub struct Mounts<'a> {
 ///
 /// # Errors
 /// Each malformed line yields a [`ParseError`] of kind [`FileKind::ProcMountinfo`]:
-/// [`Reason::InvalidField`] for a missing field, a missing ` - ` separator, a bad
-/// `major:minor` or trailing fields (offset: where the field was expected);
+/// [`Reason::InvalidField`] for a missing field, a missing ` - ` separator or a bad
+/// `major:minor` (offset: where the field was expected);
 /// [`Reason::InvalidNumber`] / [`Reason::Overflow`] for a bad ID; [`Reason::InvalidByte`]
 /// for a NUL byte.
 ///
@@ -237,10 +238,10 @@ fn parse_line<'a>(
     };
     let (_, fstype) = field()?;
     let (_, source) = field()?;
-    let (_, super_options) = field()?;
-    if let Ok((at, _)) = field() {
-        return Err(err(at, Reason::InvalidField));
-    }
+    // The superblock options are the rest of the line: some filesystems (cifs `unc=\\srv\a b`)
+    // print them with unescaped spaces.
+    let (at, _) = field()?;
+    let super_options = &text[at..];
     Ok(Mount {
         mount_id,
         parent_id,
