@@ -67,3 +67,7 @@ pub use pressure::{Pressure, PressureLine};
 #[cfg(feature = "std")]
 pub use read::ReadError;
 pub use snapshot::{ExtraStat, Snapshot, Stat, V1Files, V2Files, Version};
+
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
