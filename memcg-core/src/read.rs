@@ -58,9 +58,10 @@ pub enum ReadError {
         #[source]
         source: io::Error,
     },
-    /// This process's or a PID's cgroup could not be found (see [`crate::discovery`]).
+    /// This process's, a PID's or a container's cgroup could not be found (see
+    /// [`crate::discovery`]).
     #[error("cannot find the memory cgroup: {0}")]
-    Discovery(String),
+    Discovery(#[from] crate::discovery::DiscoveryError),
 }
 
 impl ReadError {
