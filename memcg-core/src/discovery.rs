@@ -468,11 +468,3 @@ fn unescaped_path(escaped: &[u8]) -> PathBuf {
 fn read(path: &Path) -> Result<Vec<u8>, DiscoveryError> {
     std::fs::read(path).map_err(|e| DiscoveryError::io(path, e))
 }
-
-/// The memory hierarchy's mount point and version.
-///
-/// # Errors
-/// [`DiscoveryError`] when none is mounted.
-pub fn cgroup_root() -> Result<(PathBuf, Version), DiscoveryError> {
-    Ok((PathBuf::from("/sys/fs/cgroup/memory"), Version::V1))
-}
