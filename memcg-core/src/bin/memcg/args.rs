@@ -85,8 +85,23 @@ fn value<'a>(argv: &'a [String], i: &mut usize, opt: &str) -> Result<&'a str, St
         .ok_or_else(|| format!("{opt} needs a value"))
 }
 
-/// Parses `argv` (without the program name).
-pub(crate) fn parse(argv: &[String]) -> Result<Args, String> {
+/// Parses `argv` (without the program name). `--opt=value` is accepted for `--opt value`.
+pub(crate) fn parse(raw: &[String]) -> Result<Args, String> {
+    let mut argv: Vec<String> = Vec::with_capacity(raw.len());
+    let mut after_dashes = false;
+    for a in raw {
+        match a.split_once('=') {
+            Some((k, v)) if !after_dashes && k.starts_with("--") && k.len() > 2 => {
+                argv.push(k.to_string());
+                argv.push(v.to_string());
+            }
+            _ => {
+                after_dashes |= a == "--";
+                argv.push(a.clone());
+            }
+        }
+    }
+    let argv = argv.as_slice();
     let Some(sub) = argv.first() else {
         return Ok(Args::Help);
     };
@@ -264,5 +279,13 @@ mod tests {
             }))
         ));
         assert!(parse(&v("bogus")).is_err());
+        assert!(matches!(
+            parse(&v("exporter --listen=0.0.0.0:9256 --root=/x")),
+            Ok(Args::Run(Command::Exporter { ref listen, .. })) if listen == "0.0.0.0:9256"
+        ));
+        assert!(matches!(
+            parse(&v("run -- env A=b")),
+            Ok(Args::Run(Command::Run { ref cmd, .. })) if cmd == &["env", "A=b"]
+        ));
     }
 }

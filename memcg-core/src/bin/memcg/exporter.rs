@@ -145,16 +145,23 @@ impl Reader {
 }
 
 struct Tracked {
-    labels: Labels,
+    labels: Arc<Labels>,
     reader: Reader,
     detector: LeakDetector,
-    last: Option<(Snapshot, Assessment)>,
+    last: Option<([Option<f64>; FAMILIES.len()], State)>,
+}
+
+/// One cgroup's values, computed at sampling time (compact: no Snapshot is kept).
+pub(crate) struct Row {
+    labels: Arc<Labels>,
+    values: [Option<f64>; FAMILIES.len()],
+    state: State,
 }
 
 /// What a scrape renders.
 #[derive(Default)]
 pub(crate) struct Published {
-    pub(crate) rows: Vec<(Labels, Snapshot, Assessment)>,
+    pub(crate) rows: Vec<Row>,
     pub(crate) pass_seconds: f64,
     pub(crate) read_errors: u64,
     pub(crate) tracked: usize,
@@ -205,6 +212,10 @@ pub(crate) struct Exporter {
     passes: u64,
 }
 
+/// The tree is re-walked every this many passes (new cgroups appear within that many
+/// intervals); vanished cgroups are dropped at once, on their first failed read.
+const RESCAN_EVERY: u64 = 5;
+
 impl Exporter {
     pub(crate) fn new(root: PathBuf, version: Version, pattern: Option<String>) -> Self {
         Exporter {
@@ -220,6 +231,34 @@ impl Exporter {
     /// One pass: discover, sample every cgroup, drop vanished ones.
     pub(crate) fn pass(&mut self, t: f64) -> Published {
         let start = Instant::now();
+        if self.passes % RESCAN_EVERY == 0 {
+            self.rescan();
+        }
+        let mut gone = Vec::new();
+        for (d, tr) in &mut self.tracked {
+            match tr.reader.read() {
+                Ok(s) => match tr.detector.update(t, &s) {
+                    Ok(a) => {
+                        tr.last = Some((
+                            std::array::from_fn(|i| (FAMILIES[i].value)(&s, &a)),
+                            a.state,
+                        ))
+                    }
+                    Err(_) => self.read_errors += 1,
+                },
+                Err(e) if e.is_gone() => gone.push(d.clone()),
+                Err(_) => self.read_errors += 1,
+            }
+        }
+        for d in gone {
+            self.tracked.remove(&d);
+        }
+        self.passes += 1;
+        self.publish(start)
+    }
+
+    /// Walks the tree: starts tracking new cgroups, forgets those that vanished.
+    fn rescan(&mut self) {
         let mut dirs = Vec::new();
         walk(&self.root, 0, self.version, &mut dirs);
         if let Some(p) = &self.pattern {
@@ -245,34 +284,28 @@ impl Exporter {
             self.tracked.insert(
                 d.clone(),
                 Tracked {
-                    labels: labels_for(&rel_of(&self.root, d)),
+                    labels: Arc::new(labels_for(&rel_of(&self.root, d))),
                     reader,
                     detector: LeakDetector::new(DetectorConfig::default()),
                     last: None,
                 },
             );
         }
-        let mut gone = Vec::new();
-        for (d, tr) in &mut self.tracked {
-            match tr.reader.read() {
-                Ok(s) => match tr.detector.update(t, &s) {
-                    Ok(a) => tr.last = Some((s, a)),
-                    Err(_) => self.read_errors += 1,
-                },
-                Err(e) if e.is_gone() => gone.push(d.clone()),
-                Err(_) => self.read_errors += 1,
-            }
-        }
-        for d in gone {
-            self.tracked.remove(&d);
-        }
-        self.passes += 1;
-        let mut rows: Vec<_> = self
+    }
+
+    fn publish(&self, start: Instant) -> Published {
+        let mut rows: Vec<Row> = self
             .tracked
             .values()
-            .filter_map(|tr| tr.last.map(|(s, a)| (tr.labels.clone(), s, a)))
+            .filter_map(|tr| {
+                tr.last.map(|(values, state)| Row {
+                    labels: Arc::clone(&tr.labels),
+                    values,
+                    state,
+                })
+            })
             .collect();
-        rows.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        rows.sort_by(|a, b| a.labels.id.cmp(&b.labels.id));
         Published {
             rows,
             pass_seconds: start.elapsed().as_secs_f64(),
@@ -317,7 +350,7 @@ fn lim(l: Option<Limit>) -> Option<f64> {
     l.and_then(Limit::bytes).map(|b| b as f64)
 }
 
-const FAMILIES: &[Family] = &[
+const FAMILIES: [Family; 22] = [
     Family { name: "container_memory_usage_bytes", kind: "gauge", help: "Current memory usage in bytes, including all memory regardless of when it was accessed (memory.current / memory.usage_in_bytes).", value: |s, _| Some(s.usage_bytes as f64) },
     Family { name: "container_memory_working_set_bytes", kind: "gauge", help: "Current working set in bytes: usage minus inactive file cache, floored at 0 (cAdvisor's definition).", value: |s, _| Some(s.working_set_bytes as f64) },
     Family { name: "container_memory_rss", kind: "gauge", help: "Size of RSS (anonymous memory) in bytes.", value: |s, _| s.anon_bytes.map(|v| v as f64) },
@@ -366,7 +399,7 @@ fn fmt_value(v: f64) -> String {
 /// Renders the metrics. `openmetrics` selects the OpenMetrics text format.
 pub(crate) fn render(p: &Published, openmetrics: bool) -> String {
     let mut out = String::with_capacity(256 + p.rows.len() * 2048);
-    for f in FAMILIES {
+    for (fi, f) in FAMILIES.iter().enumerate() {
         // OpenMetrics names counter families without the `_total` suffix.
         let family = if openmetrics && f.kind == "counter" {
             f.name.trim_end_matches("_total")
@@ -375,14 +408,19 @@ pub(crate) fn render(p: &Published, openmetrics: bool) -> String {
         };
         let _ = writeln!(out, "# HELP {family} {}", f.help);
         let _ = writeln!(out, "# TYPE {family} {}", f.kind);
-        for (l, s, a) in &p.rows {
-            if let Some(v) = (f.value)(s, a) {
+        for row in &p.rows {
+            if let Some(v) = row.values[fi] {
                 let sample = if openmetrics && f.kind == "counter" && !f.name.ends_with("_total") {
                     format!("{}_total", f.name)
                 } else {
                     f.name.to_string()
                 };
-                let _ = writeln!(out, "{sample}{{{}}} {}", label_text(l, None), fmt_value(v));
+                let _ = writeln!(
+                    out,
+                    "{sample}{{{}}} {}",
+                    label_text(&row.labels, None),
+                    fmt_value(v)
+                );
             }
         }
     }
@@ -391,13 +429,13 @@ pub(crate) fn render(p: &Published, openmetrics: bool) -> String {
         "# HELP memcg_state The detector's state: 1 for the current state, 0 for the others."
     );
     let _ = writeln!(out, "# TYPE memcg_state gauge");
-    for (l, _, a) in &p.rows {
+    for row in &p.rows {
         for st in STATES {
             let _ = writeln!(
                 out,
                 "memcg_state{{{}}} {}",
-                label_text(l, Some(("state", st.as_str()))),
-                u8::from(a.state == st)
+                label_text(&row.labels, Some(("state", st.as_str()))),
+                u8::from(row.state == st)
             );
         }
     }
