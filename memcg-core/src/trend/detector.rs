@@ -158,7 +158,7 @@ pub enum TrendError {
 /// Buckets of the multi-resolution history.
 const HIST_K: usize = 120;
 /// Buckets per resolution level (the newest `HIST_PER_LEVEL` are `HIST_BASE_S` wide).
-const HIST_PER_LEVEL: usize = 15;
+const HIST_PER_LEVEL: usize = 24;
 /// Width of the newest buckets, seconds.
 const HIST_BASE_S: f64 = 1.0;
 /// Segments a window is split into for the persistence test.
@@ -174,8 +174,24 @@ const SATURATION_RATIO: f64 = 0.9;
 const SATURATION_MARGIN: f64 = 0.9;
 /// Drift of the onset detector, as a share of `min_growth_bytes` per second.
 const ONSET_DRIFT_SHARE: f64 = 0.0005;
+/// The onset resets after this many floor windows without any rise of the floor.
+const ONSET_QUIET_WINDOWS: f64 = 2.0;
 
-/// The verdict of one window.
+/// Most windows tried per evaluation.
+const MAX_WINDOWS: usize = 12;
+
+/// What one window says.
+#[derive(Debug, Clone, Copy, Default)]
+struct WindowCheck {
+    /// Persistent, large enough, long enough for the horizon.
+    candidate: bool,
+    /// Increments shrink towards a plateau under the limit.
+    saturated: bool,
+    /// Some growth.
+    growing: bool,
+}
+
+/// The verdict over all windows.
 #[derive(Debug, Clone, Copy, Default)]
 struct WindowVerdict {
     leak: bool,
@@ -269,7 +285,11 @@ impl LeakDetector {
                 finite_or(config.max_window_s, 3600.0) / (SEGMENTS as f64),
                 1.5,
             ),
-            onset: OnsetDetector::new(ONSET_DRIFT_SHARE * min_growth, min_growth),
+            onset: OnsetDetector::new(
+                ONSET_DRIFT_SHARE * min_growth,
+                min_growth,
+                ONSET_QUIET_WINDOWS * finite_or(config.floor_min_window_s, 5.0),
+            ),
             holt: Holt::new(2.0, 5.0),
             leaking: false,
             last_pass_t: 0.0,
@@ -351,6 +371,8 @@ impl LeakDetector {
         self.floor.update(t, y);
         let floor = self.floor.floor().unwrap_or(y);
         self.holt.update(t, y);
+        self.onset
+            .set_quiet_s(ONSET_QUIET_WINDOWS * self.floor.window_s());
         self.onset.update(t, floor);
         let closed = self
             .hist
@@ -371,8 +393,7 @@ impl LeakDetector {
             self.last_pass_t = t;
         }
         let warming = age < min_age;
-        self.leaking =
-            !warming && (verdict.leak || (self.leaking && t - self.last_pass_t < hold));
+        self.leaking = !warming && (verdict.leak || (self.leaking && t - self.last_pass_t < hold));
 
         let (slope, se) = self.cached_fit.unwrap_or((0.0, 0.0));
         let slope = finite_or(slope, 0.0);
@@ -397,7 +418,9 @@ impl LeakDetector {
             .and_then(|h| h.bytes())
             .map(|h| h as f64);
         let to_high = match high {
-            Some(h) if growing => time_to_limit(recent_peak, h, slope, slope_low, slope_high).time_s,
+            Some(h) if growing => {
+                time_to_limit(recent_peak, h, slope, slope_low, slope_high).time_s
+            }
             _ => None,
         };
         let imminent = match (limit, self.holt.trend()) {
@@ -459,8 +482,10 @@ impl LeakDetector {
     fn slope_fit(&self, t: f64, floor: f64) -> Option<(f64, f64)> {
         let wf = self.floor.window_s();
         let shortest = (SEGMENTS as f64 * wf).max(finite_or(self.config.min_age_s, 30.0));
+        let min_span = (2.0 * wf).max(10.0);
         let from = match self.onset.onset_s() {
-            Some(o) => o.min(t - shortest),
+            Some(o) if t - o >= min_span => o,
+            Some(o) => o.min(t - min_span),
             None => t - shortest,
         };
         let mut acc = LinearFit::new();
@@ -476,7 +501,8 @@ impl LeakDetector {
         Some((f.slope, f.slope_stderr))
     }
 
-    /// Tries windows from the shortest allowed to the whole history.
+    /// Tries windows from the shortest allowed to the whole history. A window that passes is
+    /// vetoed when a longer window, starting after the onset of the growth, saw it saturate.
     fn evaluate(&self, t: f64, limit: Option<f64>, recent_peak: f64, floor: f64) -> WindowVerdict {
         let wf = self.floor.window_s();
         let age = t - self.hist.t_start;
@@ -486,15 +512,25 @@ impl LeakDetector {
         if w_max < w_min * 0.999 {
             return out;
         }
+        let growth_start = self.onset.onset_s().map_or(self.hist.t_start, |o| o - wf);
+        let mut ws = [(0.0, WindowCheck::default()); MAX_WINDOWS];
+        let mut n = 0;
         let mut w = w_min;
-        loop {
-            let v = self.window(t, w, limit, recent_peak, floor);
-            out.leak |= v.leak;
-            out.growing |= v.growing;
+        while n < MAX_WINDOWS {
+            ws[n] = (w, self.window(t, w, limit, recent_peak, floor));
+            n += 1;
             if w >= w_max {
                 break;
             }
             w = (w * WINDOW_GROWTH).min(w_max);
+        }
+        let mut vetoed = false;
+        for &(w, c) in ws[..n].iter().rev() {
+            out.growing |= c.growing;
+            out.leak |= c.candidate && !c.saturated && !vetoed;
+            if c.saturated && t - w >= growth_start - 1e-9 {
+                vetoed = true;
+            }
         }
         out
     }
@@ -506,7 +542,7 @@ impl LeakDetector {
         limit: Option<f64>,
         recent_peak: f64,
         floor: f64,
-    ) -> WindowVerdict {
+    ) -> WindowCheck {
         let cfg = &self.config;
         let a = t - w;
         let seg = w / SEGMENTS as f64;
@@ -520,7 +556,7 @@ impl LeakDetector {
             f[k] = f[k].min(bk.min);
         }
         if f.iter().any(|v| !v.is_finite()) {
-            return WindowVerdict::default();
+            return WindowCheck::default();
         }
         let mut d = [0.0; SEGMENTS - 1];
         for k in 0..SEGMENTS - 1 {
@@ -534,29 +570,28 @@ impl LeakDetector {
         let big_enough = growth >= min_growth && growth >= share;
         let persistent = dmin > 0.0 && dmin >= PERSIST_RATIO * dmax;
         let growing = growth >= 0.5 * min_growth && d.iter().filter(|&&x| x > 0.0).count() >= 3;
-        if !(persistent && big_enough) {
-            return WindowVerdict {
-                leak: false,
-                growing,
-            };
-        }
         // Slope between the first and last segment centres.
-        let slope = growth / (w * (SEGMENTS as f64 - 1.0) / SEGMENTS as f64);
+        let slope = growth.max(0.0) / (w * (SEGMENTS as f64 - 1.0) / SEGMENTS as f64);
         let cap = finite_or(cfg.horizon_cap_s, 240.0);
         let hshare = finite_or(cfg.horizon_share, 0.25);
-        let horizon_ok = match limit {
-            Some(l) => {
-                let ttl = (l - recent_peak).max(0.0) / slope;
-                w >= (hshare * ttl).min(cap)
-            }
-            None => w >= cap,
-        };
+        let horizon_ok = slope > 0.0
+            && match limit {
+                Some(l) => {
+                    let ttl = (l - recent_peak).max(0.0) / slope;
+                    w >= (hshare * ttl).min(cap)
+                }
+                None => w >= cap,
+            };
         // Saturation: increments shrinking geometrically towards a plateau under the limit.
-        let decreasing = d.windows(2).all(|p| p[1] < p[0]);
-        let saturated = decreasing && {
-            let r = libm::pow(d[SEGMENTS - 2] / d[0], 1.0 / (SEGMENTS as f64 - 2.0));
+        // Per-segment ratio r from the later half of the increments against the earlier half
+        // (r² for four increments), robust to one noisy increment.
+        let (early, late) = (d[0] + d[1], d[2] + d[3]);
+        let saturated = late > 0.0 && late < early && {
+            let r = sqrt(late / early);
             r < SATURATION_RATIO && {
-                let rest = d[SEGMENTS - 2] * r / (1.0 - r);
+                // The last increment of a geometric series with this ratio, and its tail.
+                let last = late * r / (1.0 + r);
+                let rest = last * r / (1.0 - r);
                 let plateau = f[SEGMENTS - 1] + rest + (recent_peak - floor).max(0.0);
                 match limit {
                     Some(l) => plateau < SATURATION_MARGIN * l,
@@ -564,10 +599,10 @@ impl LeakDetector {
                 }
             }
         };
-        let _ = sqrt;
-        WindowVerdict {
-            leak: horizon_ok && !saturated,
-            growing: true,
+        WindowCheck {
+            candidate: persistent && big_enough && horizon_ok,
+            saturated,
+            growing,
         }
     }
 }

@@ -67,7 +67,11 @@ impl<const K: usize> FloorTracker<K> {
         max_window_s: f64,
         periods: f64,
     ) -> Self {
-        let min_window_s = if min_window_s > 0.0 { min_window_s } else { 1.0 };
+        let min_window_s = if min_window_s > 0.0 {
+            min_window_s
+        } else {
+            1.0
+        };
         FloorTracker {
             fall_fraction,
             min_fall,

@@ -8,7 +8,9 @@
 //! `g` is the growth accumulated since the signal last stood at its running low (less a
 //! tolerated `drift` per second). The onset is the last time `g` was zero; an alarm is raised
 //! while `g > threshold`. Flat or falling signals keep `g` at zero, so the onset follows them;
-//! once growth stops, `g` drains at `drift` per second and the detector re-arms.
+//! once growth stops, `g` drains at `drift` per second, and a signal that has not risen at all
+//! for `quiet_s` seconds resets `g` to zero (a warm-up followed by a plateau then does not
+//! date a later leak back to the warm-up).
 //!
 //! References: E. S. Page, *Continuous inspection schemes*, Biometrika 41 (1954); D. V.
 //! Hinkley, *Inference about the change-point from cumulative sum tests*, Biometrika 58 (1971)
@@ -17,11 +19,12 @@
 /// One-sided CUSUM onset detector.
 ///
 /// - `drift`: growth tolerated per second without accumulating (units/s);
-/// - `threshold`: accumulated growth that raises the alarm (units).
+/// - `threshold`: accumulated growth that raises the alarm (units);
+/// - `quiet_s`: a signal that does not rise for this long resets the statistic.
 ///
 /// ```
 /// use memcg_core::trend::OnsetDetector;
-/// let mut d = OnsetDetector::new(0.1, 5.0);
+/// let mut d = OnsetDetector::new(0.1, 5.0, 10.0);
 /// // flat at 10 until t = 20, then +1 per second
 /// for k in 0..40 {
 ///     let t = k as f64;
@@ -35,27 +38,43 @@
 pub struct OnsetDetector {
     drift: f64,
     threshold: f64,
+    quiet_s: f64,
     g: f64,
     last: Option<(f64, f64)>,
     zero_t: f64,
+    last_rise_t: f64,
 }
 
 impl OnsetDetector {
-    /// A detector with the given `drift` (units/s) and `threshold` (units).
+    /// A detector with the given `drift` (units/s), `threshold` (units) and `quiet_s`
+    /// (seconds; non-positive: never reset by quiet).
     #[must_use]
-    pub fn new(drift: f64, threshold: f64) -> Self {
+    pub fn new(drift: f64, threshold: f64, quiet_s: f64) -> Self {
         OnsetDetector {
             drift: drift.max(0.0),
             threshold: threshold.max(0.0),
+            quiet_s: if quiet_s > 0.0 {
+                quiet_s
+            } else {
+                f64::INFINITY
+            },
             g: 0.0,
             last: None,
             zero_t: 0.0,
+            last_rise_t: 0.0,
         }
     }
 
     /// Forgets the history.
     pub fn clear(&mut self) {
-        *self = OnsetDetector::new(self.drift, self.threshold);
+        *self = OnsetDetector::new(self.drift, self.threshold, self.quiet_s);
+    }
+
+    /// Changes `quiet_s` (e.g. as a sawtooth period is learnt).
+    pub fn set_quiet_s(&mut self, quiet_s: f64) {
+        if quiet_s > 0.0 {
+            self.quiet_s = quiet_s;
+        }
     }
 
     /// Feeds a sample. Non-finite or backwards samples are ignored (`false`).
@@ -64,13 +83,19 @@ impl OnsetDetector {
             return false;
         }
         match self.last {
-            None => self.zero_t = t,
+            None => {
+                self.zero_t = t;
+                self.last_rise_t = t;
+            }
             Some((pt, py)) => {
                 if t < pt {
                     return false;
                 }
+                if y > py {
+                    self.last_rise_t = t;
+                }
                 let g = self.g + (y - py) - self.drift * (t - pt);
-                if g <= 0.0 {
+                if g <= 0.0 || t - self.last_rise_t > self.quiet_s {
                     self.g = 0.0;
                     self.zero_t = t;
                 } else {
