@@ -235,7 +235,7 @@ fn cmd_record(
             Err(e) => return Err(e.into()),
         };
         writer
-            .write_row(t, &snap)
+            .write(t, &snap)
             .map_err(|e| Failure::runtime(format!("{}: {e}", out_path.display())))?;
         rows += 1;
         next += step;
@@ -257,7 +257,9 @@ fn cmd_replay(file: &Path, json: bool) -> Result<(), Failure> {
         writeln!(out, "{}", report::watch_header())?;
     }
     let mut det = LeakDetector::new(DetectorConfig::default());
-    for row in memcg_core::trace::TraceReader::new(reader) {
+    let rows = memcg_core::trace::TraceReader::new(reader)
+        .map_err(|e| Failure::runtime(format!("{}: {e}", file.display())))?;
+    for row in rows {
         let (t, snap) = row.map_err(|e| Failure::runtime(format!("{}: {e}", file.display())))?;
         let a = det
             .update(t, &snap)
