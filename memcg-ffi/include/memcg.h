@@ -63,7 +63,8 @@ enum memcg_status
      */
     MEMCG_NOT_A_CGROUP = 4,
     /**
-     * The cgroup (or one of its files) was removed. Stop sampling it.
+     * The cgroup was removed while in use (a kept-open file reads `ENODEV`, or a required
+     * file vanished). Stop sampling it.
      */
     MEMCG_GONE = 5,
     /**
@@ -79,8 +80,8 @@ enum memcg_status
      */
     MEMCG_TOO_LARGE = 8,
     /**
-     * This process's memory cgroup could not be found (no `/proc/self/cgroup` entry for the
-     * memory controller, or no matching directory under `/sys/fs/cgroup`).
+     * This process's memory cgroup could not be found: `/proc/self/cgroup` names no memory
+     * hierarchy, `/proc/self/mountinfo` has no mount of it, or a proc file is unreadable.
      */
     MEMCG_DISCOVERY_FAILED = 9,
     /**
@@ -93,8 +94,10 @@ enum memcg_status
      */
     MEMCG_NON_FINITE_TIME = 11,
     /**
-     * A lookup found nothing (a `memory.stat` key absent from the snapshot, a snapshot
-     * without the requested `memory.stat` version).
+     * Nothing by that name: the directory given to `memcg_snapshot_read` or
+     * `memcg_sampler_open` does not exist (`ENOENT`; a cgroup removed *while* sampled is
+     * `MEMCG_GONE`), a `memory.stat` key absent from the snapshot, a snapshot without the
+     * requested `memory.stat` version, an unknown file name.
      */
     MEMCG_NOT_FOUND = 12,
     /**
@@ -519,6 +522,35 @@ typedef struct memcg_detector_config {
      * Count swap in the signal and the swap allowance in the limit (default true).
      */
     bool use_swap;
+    /**
+     * Shortest floor window, seconds (default 5): the floor is the minimum over at least this
+     * long, and over 1.5 sawtooth periods once falls are seen.
+     */
+    double floor_min_window_s;
+    /**
+     * A drop between two samples larger than this share of the signal marks a sawtooth fall
+     * (a GC cycle) (default 0.2).
+     */
+    double fall_fraction;
+    /**
+     * Evidence in proportion to the horizon: a window must cover this share of the projected
+     * time to the limit (default 0.25) ...
+     */
+    double horizon_share;
+    /**
+     * ... capped at this many seconds (default 240). Without a limit, growth must persist this
+     * long to be called a leak.
+     */
+    double horizon_cap_s;
+    /**
+     * `imminent_oom` is raised when the fast trend reaches the limit within this many seconds
+     * (default 30) ...
+     */
+    double imminent_horizon_s;
+    /**
+     * ... and the signal's recent peak is above this share of the limit (default 0.7).
+     */
+    double imminent_fill;
 } memcg_detector_config;
 
 /**

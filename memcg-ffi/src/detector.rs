@@ -53,6 +53,23 @@ pub struct memcg_detector_config {
     pub restart_drop_fraction: f64,
     /// Count swap in the signal and the swap allowance in the limit (default true).
     pub use_swap: bool,
+    /// Shortest floor window, seconds (default 5): the floor is the minimum over at least this
+    /// long, and over 1.5 sawtooth periods once falls are seen.
+    pub floor_min_window_s: f64,
+    /// A drop between two samples larger than this share of the signal marks a sawtooth fall
+    /// (a GC cycle) (default 0.2).
+    pub fall_fraction: f64,
+    /// Evidence in proportion to the horizon: a window must cover this share of the projected
+    /// time to the limit (default 0.25) ...
+    pub horizon_share: f64,
+    /// ... capped at this many seconds (default 240). Without a limit, growth must persist this
+    /// long to be called a leak.
+    pub horizon_cap_s: f64,
+    /// `imminent_oom` is raised when the fast trend reaches the limit within this many seconds
+    /// (default 30) ...
+    pub imminent_horizon_s: f64,
+    /// ... and the signal's recent peak is above this share of the limit (default 0.7).
+    pub imminent_fill: f64,
 }
 
 impl From<&DetectorConfig> for memcg_detector_config {
@@ -64,6 +81,12 @@ impl From<&DetectorConfig> for memcg_detector_config {
             min_limit_share: c.min_limit_share,
             restart_drop_fraction: c.restart_drop_fraction,
             use_swap: c.use_swap,
+            floor_min_window_s: c.floor_min_window_s,
+            fall_fraction: c.fall_fraction,
+            horizon_share: c.horizon_share,
+            horizon_cap_s: c.horizon_cap_s,
+            imminent_horizon_s: c.imminent_horizon_s,
+            imminent_fill: c.imminent_fill,
         }
     }
 }
@@ -79,6 +102,12 @@ impl From<&memcg_detector_config> for DetectorConfig {
             min_limit_share: c.min_limit_share,
             restart_drop_fraction: c.restart_drop_fraction,
             use_swap: c.use_swap,
+            floor_min_window_s: c.floor_min_window_s,
+            fall_fraction: c.fall_fraction,
+            horizon_share: c.horizon_share,
+            horizon_cap_s: c.horizon_cap_s,
+            imminent_horizon_s: c.imminent_horizon_s,
+            imminent_fill: c.imminent_fill,
             ..DetectorConfig::default()
         }
     }
@@ -195,6 +224,12 @@ pub unsafe extern "C" fn memcg_detector_new(
                 c.max_window_s,
                 c.min_limit_share,
                 c.restart_drop_fraction,
+                c.floor_min_window_s,
+                c.fall_fraction,
+                c.horizon_share,
+                c.horizon_cap_s,
+                c.imminent_horizon_s,
+                c.imminent_fill,
             ];
             if floats.iter().any(|f| !f.is_finite() || *f < 0.0) {
                 return MEMCG_INVALID_ARGUMENT;

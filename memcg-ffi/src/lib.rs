@@ -16,7 +16,6 @@
 #![deny(missing_docs)]
 
 mod detector;
-mod discover;
 mod mirror;
 mod parse;
 mod sampler;

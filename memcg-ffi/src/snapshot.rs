@@ -160,7 +160,9 @@ pub(crate) unsafe fn dir_arg<'a>(dir: *const c_char) -> Option<&'a Path> {
 pub(crate) fn resolve(dir: Option<&Path>) -> Result<PathBuf, memcg_status> {
     match dir {
         Some(d) => Ok(d.to_path_buf()),
-        None => crate::discover::self_cgroup_dir().ok_or(MEMCG_DISCOVERY_FAILED),
+        None => memcg_core::discovery::self_cgroup()
+            .map(|f| f.dir)
+            .map_err(|_| MEMCG_DISCOVERY_FAILED),
     }
 }
 

@@ -27,7 +27,8 @@ pub enum memcg_status {
     MEMCG_PARSE_ERROR = 3,
     /// The directory holds neither `memory.current` (v2) nor `memory.usage_in_bytes` (v1).
     MEMCG_NOT_A_CGROUP = 4,
-    /// The cgroup (or one of its files) was removed. Stop sampling it.
+    /// The cgroup was removed while in use (a kept-open file reads `ENODEV`, or a required
+    /// file vanished). Stop sampling it.
     MEMCG_GONE = 5,
     /// Another I/O error while reading the cgroup's files.
     MEMCG_IO_ERROR = 6,
@@ -35,16 +36,18 @@ pub enum memcg_status {
     MEMCG_PERMISSION_DENIED = 7,
     /// A cgroup file is larger than memcg reads (1 MiB).
     MEMCG_TOO_LARGE = 8,
-    /// This process's memory cgroup could not be found (no `/proc/self/cgroup` entry for the
-    /// memory controller, or no matching directory under `/sys/fs/cgroup`).
+    /// This process's memory cgroup could not be found: `/proc/self/cgroup` names no memory
+    /// hierarchy, `/proc/self/mountinfo` has no mount of it, or a proc file is unreadable.
     MEMCG_DISCOVERY_FAILED = 9,
     /// `memcg_detector_update`: `t_seconds` is earlier than the previous sample's. The
     /// detector's state is unchanged.
     MEMCG_TIME_WENT_BACKWARDS = 10,
     /// `memcg_detector_update`: `t_seconds` is NaN or infinite. The state is unchanged.
     MEMCG_NON_FINITE_TIME = 11,
-    /// A lookup found nothing (a `memory.stat` key absent from the snapshot, a snapshot
-    /// without the requested `memory.stat` version).
+    /// Nothing by that name: the directory given to `memcg_snapshot_read` or
+    /// `memcg_sampler_open` does not exist (`ENOENT`; a cgroup removed *while* sampled is
+    /// `MEMCG_GONE`), a `memory.stat` key absent from the snapshot, a snapshot without the
+    /// requested `memory.stat` version, an unknown file name.
     MEMCG_NOT_FOUND = 12,
     /// An index is past the end (`memcg_snapshot_stat_get`).
     MEMCG_OUT_OF_RANGE = 13,
@@ -122,6 +125,9 @@ impl From<&ReadError> for memcg_status {
                 if source.kind() == std::io::ErrorKind::PermissionDenied =>
             {
                 MEMCG_PERMISSION_DENIED
+            }
+            ReadError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                MEMCG_NOT_FOUND
             }
             ReadError::Io { .. } => MEMCG_IO_ERROR,
             ReadError::Discovery(_) => MEMCG_DISCOVERY_FAILED,
