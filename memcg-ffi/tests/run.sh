@@ -62,6 +62,9 @@ else
     step "cargo build -p memcg-ffi" cargo build -p memcg-ffi --manifest-path "$root/Cargo.toml"
 fi
 
+step "cargo test -p memcg-ffi (Rust unit tests, zero-allocation tests)" \
+    cargo test -q -p memcg-ffi --manifest-path "$root/Cargo.toml"
+
 echo "# header drift"
 if [ "${MEMCG_SKIP_HEADER_CHECK:-0}" = 1 ]; then
     echo "SKIP - header drift (MEMCG_SKIP_HEADER_CHECK=1)"
