@@ -66,6 +66,12 @@ step "cargo test -p memcg-ffi (Rust unit tests, zero-allocation tests)" \
     cargo test -q -p memcg-ffi --manifest-path "$root/Cargo.toml"
 
 echo "# header drift"
+# The pinned cbindgen is installed here when missing (a fresh CI machine has none).
+if [ "${MEMCG_SKIP_HEADER_CHECK:-0}" != 1 ] &&
+    [ "$(cbindgen --version 2>/dev/null | awk '{print $2}')" != "0.29.4" ]; then
+    echo "installing cbindgen 0.29.4 (cargo install --locked)"
+    cargo install -q cbindgen --version 0.29.4 --locked || echo "cbindgen install failed"
+fi
 if [ "${MEMCG_SKIP_HEADER_CHECK:-0}" = 1 ]; then
     echo "SKIP - header drift (MEMCG_SKIP_HEADER_CHECK=1)"
 else
@@ -96,6 +102,10 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 [ -x "$out/agent_asan" ] && step "agent: 2 samples of its own cgroup, ASan+UBSan" "$out/agent_asan" - 2 0.2
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
+if ! command -v valgrind >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing valgrind (apt-get)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind) >/dev/null 2>&1 || true
+fi
 VG="valgrind --quiet --error-exitcode=1 --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --track-origins=yes"
 if [ "${MEMCG_SKIP_VALGRIND:-0}" = 1 ]; then
     echo "SKIP - valgrind (MEMCG_SKIP_VALGRIND=1)"
