@@ -166,7 +166,7 @@ const SEGMENTS: usize = 5;
 /// Every increment between segment floors must be at least this share of the largest.
 const PERSIST_RATIO: f64 = 0.2;
 /// Growth ratio between windows tried.
-const WINDOW_GROWTH: f64 = 1.5;
+const WINDOW_GROWTH: f64 = 2.0;
 /// Saturation: increments shrinking at least this fast (per segment) suggest a plateau …
 const SATURATION_RATIO: f64 = 0.9;
 /// … which is a warm-up when it (plus the sawtooth amplitude) stays under this share of the
@@ -177,6 +177,9 @@ const ONSET_DRIFT_SHARE: f64 = 0.0005;
 /// The onset resets after this many floor windows without any rise of the floor.
 const ONSET_QUIET_WINDOWS: f64 = 2.0;
 
+/// The windows are re-evaluated at most this often (seconds); between evaluations the verdict
+/// is kept and only the level, peak and projection follow each sample.
+const EVAL_EVERY_S: f64 = 2.0;
 /// Most windows tried per evaluation.
 const MAX_WINDOWS: usize = 12;
 
@@ -245,6 +248,7 @@ pub struct LeakDetector {
     holt: Holt,
     leaking: bool,
     last_pass_t: f64,
+    last_eval_t: f64,
     cached: WindowVerdict,
     cached_fit: Option<(f64, f64)>,
 }
@@ -293,6 +297,7 @@ impl LeakDetector {
             holt: Holt::new(2.0, 5.0),
             leaking: false,
             last_pass_t: 0.0,
+            last_eval_t: f64::NEG_INFINITY,
             cached: WindowVerdict::default(),
             cached_fit: None,
         }
@@ -382,7 +387,8 @@ impl LeakDetector {
         let age = t - self.first_t;
         let recent_peak = self.hist.max_since(t - wf.max(2.0)).unwrap_or(y).max(y);
 
-        if closed || self.cached_fit.is_none() {
+        if (closed && t - self.last_eval_t >= EVAL_EVERY_S) || self.cached_fit.is_none() {
+            self.last_eval_t = t;
             self.cached = self.evaluate(t, limit, recent_peak, floor);
             self.cached_fit = self.slope_fit(t, floor);
         }
@@ -489,10 +495,11 @@ impl LeakDetector {
             None => t - shortest,
         };
         let mut acc = LinearFit::new();
-        for bk in self.hist.buckets() {
-            if bk.t_end >= from {
-                acc.add(bk.t_end, bk.floor);
+        for bk in self.hist.buckets().iter().rev() {
+            if bk.t_end < from {
+                break;
             }
+            acc.add(bk.t_end, bk.floor);
         }
         if self.hist.buckets().last().map(|b| b.t_end) != Some(t) {
             acc.add(t, floor);
@@ -502,7 +509,7 @@ impl LeakDetector {
     }
 
     /// Tries windows from the shortest allowed to the whole history. A window that passes is
-    /// vetoed when a longer window, starting after the onset of the growth, saw it saturate.
+    /// vetoed when a longer window, mostly after the onset of the growth, saw it saturate.
     fn evaluate(&self, t: f64, limit: Option<f64>, recent_peak: f64, floor: f64) -> WindowVerdict {
         let wf = self.floor.window_s();
         let age = t - self.hist.t_start;
@@ -528,7 +535,8 @@ impl LeakDetector {
         for &(w, c) in ws[..n].iter().rev() {
             out.growing |= c.growing;
             out.leak |= c.candidate && !c.saturated && !vetoed;
-            if c.saturated && t - w >= growth_start - 1e-9 {
+            // A longer window counts when at least half of it follows the onset of growth.
+            if c.saturated && t - 0.5 * w >= growth_start {
                 vetoed = true;
             }
         }
@@ -547,13 +555,25 @@ impl LeakDetector {
         let a = t - w;
         let seg = w / SEGMENTS as f64;
         let mut f = [f64::INFINITY; SEGMENTS];
-        for (i, bk) in self.hist.buckets().iter().enumerate() {
-            let mid = 0.5 * (self.hist.start_of(i) + bk.t_end);
-            if mid < a {
-                continue;
+        let inv_seg = 1.0 / seg;
+        let buckets = self.hist.buckets();
+        let mut start = self.hist.t_start;
+        // Walk from the newest bucket back; `start` of bucket i is the end of bucket i − 1.
+        for i in (0..buckets.len()).rev() {
+            let bk = &buckets[i];
+            if i > 0 {
+                start = buckets[i - 1].t_end;
+            } else {
+                start = self.hist.t_start.min(start);
             }
-            let k = (((mid - a) / seg) as usize).min(SEGMENTS - 1);
-            f[k] = f[k].min(bk.min);
+            let mid = 0.5 * (start + bk.t_end);
+            if mid < a {
+                break;
+            }
+            let k = (((mid - a) * inv_seg) as usize).min(SEGMENTS - 1);
+            if bk.min < f[k] {
+                f[k] = bk.min;
+            }
         }
         if f.iter().any(|v| !v.is_finite()) {
             return WindowCheck::default();
