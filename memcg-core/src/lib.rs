@@ -26,6 +26,8 @@
 //! - `std` (default): discovery, reading directories, the sampler, trace CSV.
 //! - `serde`: `Serialize` for [`Snapshot`] (the JSON shape of `memcg snapshot --json`), the
 //!   parsed structs and [`trend::Assessment`].
+//! - `json`: the [`report`] module: the JSON and text renderings of `memcg snapshot`,
+//!   `watch` and `replay`, shared by the CLI and the bindings.
 //! - `cli`: the `memcg` binary.
 //!
 //! Without `std` the crate is `#![no_std]` and needs no allocator.
@@ -51,6 +53,8 @@ pub mod v2;
 pub mod discovery;
 #[cfg(feature = "std")]
 mod read;
+#[cfg(feature = "json")]
+pub mod report;
 #[cfg(feature = "std")]
 pub mod sampler;
 #[cfg(feature = "std")]
@@ -61,5 +65,9 @@ pub use limit::Limit;
 pub use parsed::{parse, Parsed};
 pub use pressure::{Pressure, PressureLine};
 #[cfg(feature = "std")]
-pub use read::ReadError;
+pub use read::{ReadError, MAX_FILE_BYTES};
 pub use snapshot::{ExtraStat, Snapshot, Stat, V1Files, V2Files, Version};
+
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
