@@ -146,15 +146,6 @@ impl<const K: usize> History<K> {
         }
     }
 
-    /// The interval a bucket covers.
-    pub(crate) fn start_of(&self, i: usize) -> f64 {
-        if i == 0 {
-            self.t_start
-        } else {
-            self.b[i - 1].t_end
-        }
-    }
-
     /// Maximum over the buckets that end after `since`.
     pub(crate) fn max_since(&self, since: f64) -> Option<f64> {
         let mut m: Option<f64> = None;

@@ -112,7 +112,7 @@ impl Outcome {
 }
 
 pub fn finite(a: &Assessment) -> bool {
-    let opt = |o: Option<f64>| o.is_none_or(f64::is_finite);
+    let opt = |o: Option<f64>| o.map_or(true, f64::is_finite);
     a.slope_bytes_per_s.is_finite()
         && a.slope_low.is_finite()
         && a.slope_high.is_finite()
