@@ -93,6 +93,8 @@ pub struct Outcome {
     pub samples: usize,
     /// Some output was NaN or infinite.
     pub non_finite: bool,
+    /// First time `imminent_oom` was raised.
+    pub first_imminent_s: Option<f64>,
 }
 
 impl Outcome {
@@ -141,6 +143,9 @@ pub fn run_memcg(tr: &Trace, config: DetectorConfig) -> (Outcome, Vec<(f64, Asse
         out.samples += 1;
         if !finite(&a) {
             out.non_finite = true;
+        }
+        if a.imminent_oom && out.first_imminent_s.is_none() {
+            out.first_imminent_s = Some(t);
         }
         if a.state == State::Leaking {
             out.alert_samples += 1;
