@@ -315,7 +315,11 @@ fn the_update_is_fast_enough() {
         d.update(k as f64 * 0.25, s).unwrap();
     }
     let per = start.elapsed().as_secs_f64() / snaps.len() as f64;
-    let budget = if cfg!(debug_assertions) { 250e-6 } else { 20e-6 };
+    let budget = if cfg!(debug_assertions) {
+        250e-6
+    } else {
+        20e-6
+    };
     println!("{:.0} ns per update", per * 1e9);
     assert!(per < budget, "{:.0} ns per update", per * 1e9);
 }
