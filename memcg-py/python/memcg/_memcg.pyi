@@ -1,7 +1,36 @@
 """Type stubs for the native module ``memcg._memcg`` (checked by ``mypy.stubtest``)."""
 
 import os
-from typing import Any, Dict, List, Literal, Mapping, Optional, Tuple, Union, overload
+from typing import Any, Dict, List, Literal, Mapping, Optional, Tuple, Union, final, overload
+
+__all__ = [
+    "Assessment",
+    "Cgroup",
+    "CgroupGone",
+    "CgroupReadError",
+    "DiscoveryError",
+    "FILE_NAMES",
+    "InvalidTimestamp",
+    "KeyedFile",
+    "LeakDetector",
+    "LimitFile",
+    "MemcgError",
+    "NotACgroup",
+    "ParseError",
+    "Pressure",
+    "PressureLine",
+    "Snapshot",
+    "TimeWentBackwards",
+    "ValueFile",
+    "__version__",
+    "parse",
+    "read_snapshot",
+    "snapshot_json",
+    "snapshot_table",
+    "watch_header",
+    "watch_json",
+    "watch_line",
+]
 
 __version__: str
 FILE_NAMES: Tuple[str, ...]
@@ -50,6 +79,7 @@ class TimeWentBackwards(InvalidTimestamp):
 
 # ----------------------------------------------------------------------------- parsed files
 
+@final
 class KeyedFile:
     """A ``key value`` file: one attribute per documented key (``None`` when absent)."""
 
@@ -64,10 +94,12 @@ class KeyedFile:
     def keys(self) -> List[str]: ...
     def to_dict(self) -> Dict[str, Optional[int]]: ...
     def get(self, key: str, default: Any = None) -> Any: ...
+    # pyo3 implements __getattr__ as the tp_getattro slot: stubtest cannot see it (allowlisted).
     def __getattr__(self, name: str) -> Optional[int]: ...
-    def __getitem__(self, key: str) -> Optional[int]: ...
-    def __contains__(self, key: str) -> bool: ...
+    def __getitem__(self, key: str, /) -> Optional[int]: ...
+    def __contains__(self, key: str, /) -> bool: ...
 
+@final
 class ValueFile:
     """A file holding one number."""
 
@@ -80,6 +112,7 @@ class ValueFile:
     def to_dict(self) -> Dict[str, int]: ...
     def __int__(self) -> int: ...
 
+@final
 class LimitFile:
     """A limit file: ``value`` is ``None`` when ``unlimited``."""
 
@@ -93,6 +126,7 @@ class LimitFile:
     def unlimited(self) -> bool: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
+@final
 class PressureLine:
     """One PSI line: percentages over 10/60/300 s and the total stall time (µs)."""
 
@@ -106,6 +140,7 @@ class PressureLine:
     def total_us(self) -> Optional[int]: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
+@final
 class Pressure:
     """Pressure stall information (``memory.pressure``, ``/proc/pressure/memory``)."""
 
@@ -188,6 +223,7 @@ def parse(
 
 # -------------------------------------------------------------------------------- snapshot
 
+@final
 class Snapshot:
     """One cgroup's memory accounting at one moment, unified over v1 and v2."""
 
@@ -241,6 +277,7 @@ class Snapshot:
     def unreclaimable_bytes(self) -> int: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
+@final
 class Cgroup:
     """A cgroup directory kept open; ``snapshot()`` re-reads it (GIL released)."""
 
@@ -261,6 +298,7 @@ def read_snapshot(path: Union[str, "os.PathLike[str]", None] = None) -> Snapshot
 
 # -------------------------------------------------------------------------------- detector
 
+@final
 class Assessment:
     """The detector's answer for one sample. No field is ever NaN or infinite."""
 
@@ -296,6 +334,7 @@ class Assessment:
     def age_s(self) -> float: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
+@final
 class LeakDetector:
     """The streaming leak detector (the core's ``trend::LeakDetector``)."""
 

@@ -1,0 +1,78 @@
+"""python -m memcg: the memcg command's output, through the binding."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import List
+
+import memcg
+from conftest import CORPUS, read_files
+
+TELEGRAF_V2 = CORPUS / "telegraf" / "v2"
+
+
+def run(args: List[str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-W", "error", "-m", "memcg", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+def test_snapshot_json(tmp_path: Path) -> None:
+    p = run(["snapshot", "--json", str(TELEGRAF_V2)], tmp_path)
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["version"] == 2
+    assert out["usage_bytes"] == 13071106048
+    assert out["working_set_bytes"] == 10135646208
+    assert out["limit_bytes"] == 103079215104
+    assert out["anon_bytes"] == 2471755776 and out["file_bytes"] == 8532865024
+    assert out["swap_bytes"] == 0 and out["oom_kills"] == 0 and out["max_events"] == 0
+    assert out == memcg.Snapshot.from_files(2, read_files(TELEGRAF_V2, 2)).to_dict()
+
+
+def test_snapshot_table(tmp_path: Path) -> None:
+    p = run(["snapshot", str(TELEGRAF_V2)], tmp_path)
+    assert p.returncode == 0, p.stderr
+    from memcg._memcg import snapshot_table
+
+    snap = memcg.read_snapshot(TELEGRAF_V2)
+    assert p.stdout == snapshot_table(snap, str(TELEGRAF_V2))
+    assert "usage" in p.stdout and "12.17 GiB" in p.stdout
+
+
+def test_snapshot_of_this_process(tmp_path: Path) -> None:
+    p = run(["snapshot", "--json"], tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["usage_bytes"] > 0
+
+
+def test_watch(tmp_path: Path) -> None:
+    p = run(["watch", str(TELEGRAF_V2), "--json", "--count", "3", "--interval", "0.05"], tmp_path)
+    assert p.returncode == 0, p.stderr
+    lines = [json.loads(x) for x in p.stdout.splitlines()]
+    assert len(lines) == 3
+    assert [x["t_seconds"] for x in lines] == sorted(x["t_seconds"] for x in lines)
+    for x in lines:
+        assert x["usage_bytes"] == 13071106048 and "state" in x and "stat" not in x
+    p = run(["watch", str(TELEGRAF_V2), "--count", "2", "--interval", "0.05"], tmp_path)
+    assert p.returncode == 0, p.stderr
+    header, *rows = p.stdout.splitlines()
+    from memcg._memcg import watch_header
+
+    assert header == watch_header()
+    assert len(rows) == 2 and all("warming_up" in r or "stable" in r or "growing" in r or "leaking" in r for r in rows)
+
+
+def test_errors(tmp_path: Path) -> None:
+    p = run(["snapshot", str(tmp_path / "nope")], tmp_path)
+    assert p.returncode == 1
+    assert p.stderr.startswith("memcg: cgroup is gone")
+    p = run(["snapshot", str(tmp_path)], tmp_path)
+    assert p.returncode == 1 and "not a memory cgroup" in p.stderr
+    p = run(["frobnicate"], tmp_path)
+    assert p.returncode == 2
