@@ -82,7 +82,12 @@ impl PyLeakDetector {
     ///
     /// Raises `TimeWentBackwards` when `t_seconds` is earlier than the previous sample and
     /// `InvalidTimestamp` when it is NaN or infinite; the state is then unchanged.
-    fn update(&self, py: Python<'_>, t_seconds: f64, snapshot: &PySnapshot) -> PyResult<PyAssessment> {
+    fn update(
+        &self,
+        py: Python<'_>,
+        t_seconds: f64,
+        snapshot: &PySnapshot,
+    ) -> PyResult<PyAssessment> {
         let res = self.lock().update(t_seconds, &snapshot.inner);
         res.map(|inner| PyAssessment { inner })
             .map_err(|e| errors::trend_error(py, &e))
@@ -101,7 +106,9 @@ impl PyLeakDetector {
 impl PyLeakDetector {
     fn lock(&self) -> std::sync::MutexGuard<'_, LeakDetector> {
         // The detector never panics while locked; recover the state anyway.
-        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

@@ -23,7 +23,10 @@ fn unescape(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'\\' && i + 3 < b.len() && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c)) {
+        if b[i] == b'\\'
+            && i + 3 < b.len()
+            && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
+        {
             let v = (b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0');
             out.push(v);
             i += 4;
@@ -124,12 +127,18 @@ fn find_dir(dir: &Path, id: &str, depth: u32) -> Option<PathBuf> {
         }
         subdirs.push(p);
     }
-    subdirs.into_iter().find_map(|p| find_dir(&p, id, depth - 1))
+    subdirs
+        .into_iter()
+        .find_map(|p| find_dir(&p, id, depth - 1))
 }
 
 /// The memory cgroup of the container `id` (a full id or a unique prefix).
 pub fn container_cgroup(id: &str) -> Result<PathBuf, ReadError> {
-    if id.len() < 4 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if id.len() < 4
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return Err(ReadError::Discovery(format!(
             "not a container id: {id:?} (expected at least 4 letters or digits)"
         )));

@@ -20,9 +20,9 @@ use memcg_core::trend::TrendError;
 use memcg_core::{ParseError, ReadError};
 use pyo3::exceptions::{PyException, PyOSError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::IntoPyObjectExt;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple, PyType};
+use pyo3::IntoPyObjectExt;
 
 /// The exception classes of the `memcg` package.
 pub struct Exceptions {
@@ -259,9 +259,7 @@ pub fn read_error(py: Python<'_>, e: &ReadError) -> PyErr {
                 PyTuple::new(py, [msg])?,
                 &[("path", to_any(py, path.to_string_lossy())?)],
             ),
-            ReadError::Discovery(_) => {
-                PyErr::from_type(exc.discovery.bind(py).clone(), (msg,))
-            }
+            ReadError::Discovery(_) => PyErr::from_type(exc.discovery.bind(py).clone(), (msg,)),
             _ => PyErr::from_type(exc.base.bind(py).clone(), (msg,)),
         })
     })

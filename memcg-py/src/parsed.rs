@@ -10,6 +10,7 @@
 //! - [`PyPressure`]: PSI (`memory.pressure`, `/proc/pressure/memory`).
 
 use std::borrow::Cow;
+use std::sync::{Mutex, PoisonError};
 
 use memcg_core::{parse, v1, v2, FileKind, Limit, Parsed, Pressure, PressureLine};
 use pyo3::exceptions::{PyAttributeError, PyKeyError, PyTypeError, PyValueError};
@@ -60,13 +61,34 @@ pub fn check_version(version: Option<u8>) -> PyResult<u8> {
 macro_rules! with_keyed_file {
     ($p:expr, |$s:ident, $T:ident| $body:expr, $other:expr) => {
         match $p {
-            Parsed::V2MemoryStat($s) => { type $T = v2::MemoryStat; $body }
-            Parsed::V2MemoryEvents($s) => { type $T = v2::MemoryEvents; $body }
-            Parsed::V2MemoryEventsLocal($s) => { type $T = v2::MemoryEventsLocal; $body }
-            Parsed::V2MemorySwapEvents($s) => { type $T = v2::MemorySwapEvents; $body }
-            Parsed::V2CgroupStat($s) => { type $T = v2::CgroupStat; $body }
-            Parsed::V1MemoryStat($s) => { type $T = v1::MemoryStat; $body }
-            Parsed::V1OomControl($s) => { type $T = v1::OomControl; $body }
+            Parsed::V2MemoryStat($s) => {
+                type $T = v2::MemoryStat;
+                $body
+            }
+            Parsed::V2MemoryEvents($s) => {
+                type $T = v2::MemoryEvents;
+                $body
+            }
+            Parsed::V2MemoryEventsLocal($s) => {
+                type $T = v2::MemoryEventsLocal;
+                $body
+            }
+            Parsed::V2MemorySwapEvents($s) => {
+                type $T = v2::MemorySwapEvents;
+                $body
+            }
+            Parsed::V2CgroupStat($s) => {
+                type $T = v2::CgroupStat;
+                $body
+            }
+            Parsed::V1MemoryStat($s) => {
+                type $T = v1::MemoryStat;
+                $body
+            }
+            Parsed::V1OomControl($s) => {
+                type $T = v1::OomControl;
+                $body
+            }
             _ => $other,
         }
     };
@@ -76,8 +98,14 @@ macro_rules! with_keyed_file {
 macro_rules! with_keyed {
     ($p:expr, |$s:ident, $T:ident| $body:expr, $other:expr) => {
         match $p {
-            Parsed::V2MemoryNumaStat($s) => { type $T = v2::NumaStat; $body }
-            Parsed::V1MemoryNumaStat($s) => { type $T = v1::NumaStat; $body }
+            Parsed::V2MemoryNumaStat($s) => {
+                type $T = v2::NumaStat;
+                $body
+            }
+            Parsed::V1MemoryNumaStat($s) => {
+                type $T = v1::NumaStat;
+                $body
+            }
             p => with_keyed_file!(p, |$s, $T| $body, $other),
         }
     };
@@ -233,10 +261,7 @@ impl KeyedFile {
 
     fn __getattr__(&self, name: &str) -> PyResult<Option<u64>> {
         self.lookup(name).ok_or_else(|| {
-            PyAttributeError::new_err(format!(
-                "{} has no key {name:?}",
-                self.parsed.kind().name()
-            ))
+            PyAttributeError::new_err(format!("{} has no key {name:?}", self.parsed.kind().name()))
         })
     }
 
@@ -253,7 +278,13 @@ impl KeyedFile {
         let mut out = self.keys();
         out.extend(self.extras.iter().map(|(k, _)| (*k).to_string()));
         for m in [
-            "kind", "version", "keys", "unknown", "to_dict", "get", "unknown_keys",
+            "kind",
+            "version",
+            "keys",
+            "unknown",
+            "to_dict",
+            "get",
+            "unknown_keys",
         ] {
             out.push(m.to_string());
         }
@@ -571,6 +602,61 @@ fn parseable(kind: FileKind) -> bool {
     )
 }
 
+/// Recently used file-name objects and their kinds. Callers pass the same (interned) `str`
+/// object on every call, so comparing object identity skips encoding the name and looking it
+/// up. The cache holds a strong reference, so an address cannot be reused by another string
+/// while it is cached.
+struct KindCache {
+    entries: Vec<(Py<PyString>, u8, FileKind)>,
+    next: usize,
+}
+
+const KIND_CACHE_SIZE: usize = 16;
+
+static KIND_CACHE: Mutex<KindCache> = Mutex::new(KindCache {
+    entries: Vec::new(),
+    next: 0,
+});
+
+/// The file kind for `filename` (a name or a path) and `version`.
+fn kind_of(filename: &Bound<'_, PyString>, version: u8) -> PyResult<FileKind> {
+    {
+        let cache = KIND_CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, _, kind)) = cache
+            .entries
+            .iter()
+            .find(|(n, v, _)| *v == version && n.as_ptr() == filename.as_ptr())
+        {
+            return Ok(*kind);
+        }
+    }
+    // No Python API runs while the lock is held (a GC-triggered finalizer calling
+    // `memcg.parse` would otherwise deadlock on it).
+    let name = filename.to_cow()?;
+    let kind = FileKind::from_name(&name, version)
+        .filter(|k| parseable(*k))
+        .ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "unknown cgroup memory file {name:?} (see memcg.FILE_NAMES)"
+            ))
+        })?;
+    let entry = (filename.clone().unbind(), version, kind);
+    let evicted = {
+        let mut cache = KIND_CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+        if cache.entries.len() < KIND_CACHE_SIZE {
+            cache.entries.push(entry);
+            None
+        } else {
+            let i = cache.next;
+            cache.next = (i + 1) % KIND_CACHE_SIZE;
+            Some(std::mem::replace(&mut cache.entries[i], entry))
+        }
+    };
+    // The evicted name is released after the lock.
+    drop(evicted);
+    Ok(kind)
+}
+
 /// Parses the contents of a cgroup memory file, dispatching on its name.
 ///
 /// `filename` is the file's name or path (`"memory.stat"`, `"/sys/fs/cgroup/memory.max"`,
@@ -591,14 +677,7 @@ pub fn parse_file(
     version: Option<u8>,
 ) -> PyResult<Py<PyAny>> {
     let v = check_version(version)?;
-    let name = filename.to_cow()?;
-    let kind = FileKind::from_name(&name, v)
-        .filter(|k| parseable(*k))
-        .ok_or_else(|| {
-            PyValueError::new_err(format!(
-                "unknown cgroup memory file {name:?} (see memcg.FILE_NAMES)"
-            ))
-        })?;
+    let kind = kind_of(filename, v)?;
     with_bytes(data, |bytes| match parse(kind, bytes) {
         Ok(p) => wrap(py, p, bytes),
         Err(e) => Err(errors::parse_error(py, &e, None)),
