@@ -242,22 +242,30 @@ impl Pressure {
 }
 
 impl core::fmt::Display for Pressure {
-    /// Renders the upstream format (the averages with two decimals, as the kernel prints them).
+    /// Renders the file in the format it was read from: upstream (`some avg10=… total=…`, the
+    /// averages with two decimals as the kernel prints them) or pre-upstream (`aggr`, then
+    /// unlabelled averages).
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let mut line = |name: &str, l: &PressureLine| {
-            write!(
+        let legacy = self.some.total_us.is_none();
+        if let (true, Some(a)) = (legacy, self.aggr_us) {
+            writeln!(f, "aggr {a}")?;
+        }
+        let mut line = |name: &str, l: &PressureLine| match l.total_us {
+            Some(t) => writeln!(
                 f,
-                "{name} avg10={:.2} avg60={:.2} avg300={:.2}",
+                "{name} avg10={:.2} avg60={:.2} avg300={:.2} total={t}",
                 l.avg10, l.avg60, l.avg300
-            )?;
-            match l.total_us {
-                Some(t) => writeln!(f, " total={t}"),
-                None => writeln!(f, " total=0"),
-            }
+            ),
+            None => writeln!(f, "{name} {:.2} {:.2} {:.2}", l.avg10, l.avg60, l.avg300),
         };
         line("some", &self.some)?;
         if let Some(full) = &self.full {
             line("full", full)?;
+        }
+        if legacy {
+            for _ in 0..self.extra_lines {
+                writeln!(f, "0 0 0")?;
+            }
         }
         Ok(())
     }

@@ -58,9 +58,10 @@ pub enum ReadError {
         #[source]
         source: io::Error,
     },
-    /// This process's or a PID's cgroup could not be found (see [`crate::discovery`]).
+    /// This process's, a PID's or a container's cgroup could not be found (see
+    /// [`crate::discovery`]).
     #[error("cannot find the memory cgroup: {0}")]
-    Discovery(String),
+    Discovery(#[from] crate::discovery::DiscoveryError),
 }
 
 impl ReadError {
@@ -147,9 +148,10 @@ pub(crate) fn detect_version(dir: &Path) -> Result<Version, ReadError> {
         Ok(Version::V2)
     } else if dir.join("memory.usage_in_bytes").exists() {
         Ok(Version::V1)
-    } else if !dir.exists() {
-        Err(ReadError::Gone {
+    } else if let Err(source) = std::fs::metadata(dir) {
+        Err(ReadError::Io {
             path: dir.to_path_buf(),
+            source,
         })
     } else {
         Err(ReadError::NotACgroup {

@@ -103,8 +103,8 @@ impl Sampler {
     /// file; other I/O errors.
     pub fn read(&mut self) -> Result<Snapshot, ReadError> {
         let mut present = [false; 9];
-        for i in 0..9 {
-            if let Some(f) = &self.files[i] {
+        for (i, file) in self.files.iter().enumerate() {
+            if let Some(f) = file {
                 pread_all(f, &mut self.bufs[i], &self.paths[i])?;
                 present[i] = true;
             }

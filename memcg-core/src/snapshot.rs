@@ -473,7 +473,7 @@ mod ser {
             st.serialize_field("oom_kills", &self.oom_kills)?;
             st.serialize_field("max_events", &self.max_events)?;
             st.serialize_field("high_events", &self.high_events)?;
-            st.serialize_field("pressure", &self.pressure.map(|p| PressureJson(p)))?;
+            st.serialize_field("pressure", &self.pressure.map(PressureJson))?;
             st.serialize_field("stat", &StatMap(self))?;
             st.end()
         }

@@ -1,2 +1,0 @@
-//! The `memcg` command.
-fn main() {}
