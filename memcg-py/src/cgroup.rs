@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use memcg_core::discovery::{self, DiscoveryError, Found};
 use memcg_core::sampler::Sampler;
-use memcg_core::{ReadError, Snapshot};
+use memcg_core::Snapshot;
 use pyo3::prelude::*;
 
-use crate::discover;
 use crate::errors;
 use crate::snapshot::PySnapshot;
 
@@ -40,8 +40,9 @@ impl PyCgroup {
     }
 }
 
-fn found(py: Python<'_>, r: Result<PathBuf, ReadError>) -> PyResult<PathBuf> {
-    r.map_err(|e| errors::read_error(py, &e))
+fn found(py: Python<'_>, r: Result<Found, DiscoveryError>) -> PyResult<PathBuf> {
+    r.map(|f| f.dir)
+        .map_err(|e| errors::discovery_error(py, &e))
 }
 
 #[pymethods]
@@ -57,23 +58,23 @@ impl PyCgroup {
     /// This process's memory cgroup.
     #[staticmethod]
     fn current(py: Python<'_>) -> PyResult<Self> {
-        let dir = found(py, py.detach(discover::self_cgroup))?;
+        let dir = found(py, py.detach(discovery::self_cgroup))?;
         PyCgroup::open(py, dir)
     }
 
     /// The memory cgroup of process `pid`.
     #[staticmethod]
     fn for_pid(py: Python<'_>, pid: u32) -> PyResult<Self> {
-        let dir = found(py, py.detach(|| discover::pid_cgroup(pid)))?;
+        let dir = found(py, py.detach(|| discovery::pid_cgroup(pid)))?;
         PyCgroup::open(py, dir)
     }
 
-    /// The memory cgroup of the container whose id (or a unique prefix of it) is `id`
-    /// (Docker, containerd, CRI-O, Podman layouts).
+    /// The memory cgroup of the container whose ID (or a unique prefix of at least 12
+    /// hexadecimal characters) is `id` (Docker, containerd/CRI, CRI-O, Podman layouts).
     #[staticmethod]
     fn for_container(py: Python<'_>, id: &str) -> PyResult<Self> {
         let id = id.to_string();
-        let dir = found(py, py.detach(move || discover::container_cgroup(&id)))?;
+        let dir = found(py, py.detach(move || discovery::container_cgroup(&id)))?;
         PyCgroup::open(py, dir)
     }
 
@@ -111,7 +112,7 @@ pub fn read_snapshot(py: Python<'_>, path: Option<PathBuf>) -> PyResult<PySnapsh
     let res = py.detach(|| {
         let dir = match path {
             Some(p) => p,
-            None => discover::self_cgroup()?,
+            None => discovery::self_cgroup()?.dir,
         };
         Snapshot::read_dir(dir)
     });

@@ -5,7 +5,7 @@
 //! ├── ParseError(MemcgError, ValueError)      .kind .version .line .offset .reason .path
 //! ├── CgroupGone(MemcgError)                  .path
 //! ├── NotACgroup(MemcgError)                  .path
-//! ├── CgroupReadError(MemcgError, OSError)    .path (plus OSError's errno/strerror)
+//! ├── CgroupReadError(MemcgError, OSError)    .path .errno
 //! ├── DiscoveryError(MemcgError)
 //! └── InvalidTimestamp(MemcgError, ValueError)
 //!     └── TimeWentBackwards(InvalidTimestamp)  .previous .t
@@ -16,6 +16,7 @@
 //! `ValueError` (as pydantic-core's `ValidationError` is a `ValueError`). Structured attributes
 //! are set on the instance; the class carries typed defaults so that `mypy.stubtest` sees them.
 
+use memcg_core::discovery::DiscoveryError;
 use memcg_core::trend::TrendError;
 use memcg_core::{ParseError, ReadError};
 use pyo3::exceptions::{PyException, PyOSError, PyValueError};
@@ -238,20 +239,19 @@ pub fn read_error(py: Python<'_>, e: &ReadError) -> PyErr {
                 parse_error(py, error, Some(&path.to_string_lossy()))
             }
             ReadError::Io { path, source } => {
+                // The message is the core's (as the `memcg` command prints it). Only `errno`
+                // is set besides `path`: with `strerror`/`filename` set, OSError.__str__ would
+                // replace the message with its own "[Errno …]" format.
                 let p = path.to_string_lossy();
-                let args = match source.raw_os_error() {
-                    // OSError(errno, strerror, filename) fills .errno/.strerror/.filename.
-                    Some(code) => PyTuple::new(
-                        py,
-                        [
-                            to_any(py, code)?,
-                            to_any(py, source.to_string())?,
-                            to_any(py, &*p)?,
-                        ],
-                    )?,
-                    None => PyTuple::new(py, [msg])?,
-                };
-                raise_with(py, &exc.read, args, &[("path", to_any(py, &*p)?)])
+                raise_with(
+                    py,
+                    &exc.read,
+                    PyTuple::new(py, [msg])?,
+                    &[
+                        ("path", to_any(py, &*p)?),
+                        ("errno", to_any(py, source.raw_os_error())?),
+                    ],
+                )
             }
             ReadError::TooLarge { path, .. } => raise_with(
                 py,
@@ -261,6 +261,21 @@ pub fn read_error(py: Python<'_>, e: &ReadError) -> PyErr {
             ),
             ReadError::Discovery(_) => PyErr::from_type(exc.discovery.bind(py).clone(), (msg,)),
             _ => PyErr::from_type(exc.base.bind(py).clone(), (msg,)),
+        })
+    })
+}
+
+/// The Python exception for a core [`DiscoveryError`]: `ParseError` for a malformed proc file,
+/// `DiscoveryError` otherwise.
+pub fn discovery_error(py: Python<'_>, e: &DiscoveryError) -> PyErr {
+    build_err(|| {
+        let exc = exceptions(py)?;
+        Ok(match e {
+            DiscoveryError::Parse(p) => parse_error(py, p, None),
+            _ => PyErr::from_type(
+                exc.discovery.bind(py).clone(),
+                (format!("cannot find the memory cgroup: {e}"),),
+            ),
         })
     })
 }

@@ -7,7 +7,6 @@
 
 mod cgroup;
 mod detector;
-mod discover;
 mod errors;
 mod json;
 mod parsed;

@@ -16,9 +16,10 @@ fn text(v: &serde_json::Value, pretty: bool) -> String {
     r.unwrap_or_else(|_| "null".to_string())
 }
 
-/// The JSON text of `memcg snapshot --json` (indented when `pretty`).
+/// The JSON text of `memcg snapshot --json` (one line, as the command prints it; indented when
+/// `pretty`).
 #[pyfunction]
-#[pyo3(signature = (snapshot, *, pretty = true))]
+#[pyo3(signature = (snapshot, *, pretty = false))]
 pub fn snapshot_json(snapshot: &PySnapshot, pretty: bool) -> String {
     text(&report::snapshot_json(&snapshot.inner), pretty)
 }

@@ -3,7 +3,7 @@
 #   memcg-py/tests/run.sh [pytest args…]
 # A venv under memcg-py/target/venv-test gets maturin, pytest, hypothesis and mypy; maturin
 # builds a release abi3 wheel, which is force-reinstalled; mypy.stubtest checks the stubs;
-# pytest runs with warnings as errors and prints the closing summary line. Exits non-zero if
+# the Rust `memcg` command is built to compare outputs; pytest runs with warnings as errors and prints the closing summary line. Exits non-zero if
 # the build, stubtest or any test fails.
 set -euo pipefail
 
@@ -21,6 +21,13 @@ fi
 rm -rf "$wheels"
 "$venv/bin/maturin" build --release --manifest-path "$here/Cargo.toml" -o "$wheels"
 "$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$wheels"/memcg-*.whl
+
+# The Rust `memcg` command, to compare `python -m memcg` with it (tests/test_cli.py).
+if cargo build --quiet --manifest-path "$here/../Cargo.toml" -p memcg-core --features cli --bin memcg; then
+    export MEMCG_BIN="$here/../target/debug/memcg"
+else
+    echo "warning: could not build the memcg command; the output comparison is skipped" >&2
+fi
 
 # Run from a directory that does not shadow the installed package.
 cd "$here/tests"

@@ -92,9 +92,12 @@ def test_from_files_errors() -> None:
 
 
 def test_read_errors(tmp_path: Path) -> None:
-    with pytest.raises(memcg.CgroupGone) as gone:
+    with pytest.raises(memcg.CgroupReadError) as missing:
         memcg.Cgroup(tmp_path / "nope")
-    assert gone.value.path.endswith("nope")
+    assert missing.value.path.endswith("nope")
+    assert missing.value.errno == 2
+    assert str(missing.value) == f"{tmp_path / 'nope'}: No such file or directory (os error 2)"
+    assert isinstance(missing.value, OSError)
     with pytest.raises(memcg.NotACgroup):
         memcg.read_snapshot(str(tmp_path))
     (tmp_path / "memory.current").write_bytes(b"12\n")
@@ -110,11 +113,22 @@ def test_read_errors(tmp_path: Path) -> None:
     assert cg.snapshot().usage_bytes == 13
     for f in tmp_path.iterdir():
         f.unlink()
-    # An unlinked file stays readable through the kept descriptor, but a removed directory
-    # is gone for a fresh read.
+    # A removed directory: a fresh read fails with the OS error.
     tmp_path.rmdir()
-    with pytest.raises(memcg.CgroupGone):
+    with pytest.raises(memcg.CgroupReadError):
         memcg.read_snapshot(tmp_path)
+
+
+def test_kept_open_files_survive_unlink(tmp_path: Path) -> None:
+    # memory.stat disappears between the version check and the read (a cgroup being removed).
+    (tmp_path / "memory.current").write_bytes(b"12\n")
+    cg = memcg.Cgroup(tmp_path)
+    (tmp_path / "memory.current").unlink()
+    tmp_path.rmdir()
+    # The kept descriptor still reads on a regular file system (the kernel answers ENODEV
+    # for a removed cgroup, which maps to CgroupGone).
+    assert cg.snapshot().usage_bytes == 12
+    assert issubclass(memcg.CgroupGone, memcg.MemcgError)
 
 
 def test_discovery_errors() -> None:
