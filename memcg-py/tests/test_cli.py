@@ -105,11 +105,18 @@ PARITY_DIRS = [
 def test_same_output_as_the_rust_command(tmp_path: Path) -> None:
     memcg_bin = _rust_cli()
     cases = [[*flags, str(d)] for d in PARITY_DIRS for flags in (["snapshot", "--json"], ["snapshot"])]
-    cases += [["snapshot", str(tmp_path / "nope")], ["snapshot", str(tmp_path)], ["snapshot", "--json"]]
+    cases += [["snapshot", str(tmp_path / "nope")], ["snapshot", str(tmp_path)]]
     for args in cases:
         rust = subprocess.run([str(memcg_bin), *args], capture_output=True, text=True, timeout=60)
         py = run(args, tmp_path)
         assert (py.returncode, py.stdout, py.stderr) == (rust.returncode, rust.stdout, rust.stderr), args
+    # This process's cgroup is live: the same cgroup and the same keys, in the same order.
+    rust = subprocess.run([str(memcg_bin), "snapshot", "--json"], capture_output=True, text=True, timeout=60)
+    py = run(["snapshot", "--json"], tmp_path)
+    assert list(json.loads(py.stdout)) == list(json.loads(rust.stdout))
+    rust = subprocess.run([str(memcg_bin), "snapshot"], capture_output=True, text=True, timeout=60)
+    py = run(["snapshot"], tmp_path)
+    assert py.stdout.splitlines()[0] == rust.stdout.splitlines()[0]  # the cgroup row
     args = ["watch", str(TELEGRAF_V2), "--count", "2", "--interval", "0.05"]
     rust = subprocess.run([str(memcg_bin), *args], capture_output=True, text=True, timeout=60)
     py = run(args, tmp_path)
