@@ -66,7 +66,7 @@ pub use parsed::{parse, Parsed};
 pub use pressure::{Pressure, PressureLine};
 #[cfg(feature = "std")]
 pub use read::{ReadError, MAX_FILE_BYTES};
-pub use snapshot::{ExtraStat, Snapshot, Stat, V1Files, V2Files, Version};
+pub use snapshot::{ExtraStat, Snapshot, Stat, V1Files, V2Files, Version, V1_FILES, V2_FILES};
 
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{FileKind, ParseError};
 use crate::limit::Limit;
-use crate::snapshot::{Snapshot, V1Files, V2Files, Version};
+use crate::snapshot::{Snapshot, V1Files, V2Files, Version, V1_FILES, V2_FILES};
 use crate::v2;
 
 /// Largest cgroup file memcg reads (1 MiB). The kernel's memory files are a few KiB at most; a
@@ -163,37 +163,11 @@ pub(crate) fn detect_version(dir: &Path) -> Result<Version, ReadError> {
     }
 }
 
-/// The v2 files a Snapshot reads, in [`V2Files`] order (after `memory.current`).
-pub(crate) const V2_NAMES: [&str; 9] = [
-    "memory.current",
-    "memory.max",
-    "memory.high",
-    "memory.peak",
-    "memory.stat",
-    "memory.events",
-    "memory.swap.current",
-    "memory.swap.max",
-    "memory.pressure",
-];
-
-/// The v1 files a Snapshot reads, in [`V1Files`] order.
-pub(crate) const V1_NAMES: [&str; 9] = [
-    "memory.usage_in_bytes",
-    "memory.limit_in_bytes",
-    "memory.max_usage_in_bytes",
-    "memory.failcnt",
-    "memory.stat",
-    "memory.oom_control",
-    "memory.use_hierarchy",
-    "memory.memsw.limit_in_bytes",
-    "memory.pressure",
-];
-
 /// The files of one version, in order.
 pub(crate) fn names(v: Version) -> &'static [&'static str; 9] {
     match v {
-        Version::V1 => &V1_NAMES,
-        Version::V2 => &V2_NAMES,
+        Version::V1 => &V1_FILES,
+        Version::V2 => &V2_FILES,
     }
 }
 

@@ -245,6 +245,33 @@ pub struct V1Files<'a> {
     pub pressure: Option<&'a [u8]>,
 }
 
+/// The v2 files a Snapshot reads, in [`V2Files`] order (`memory.current` first, required).
+pub const V2_FILES: [&str; 9] = [
+    "memory.current",
+    "memory.max",
+    "memory.high",
+    "memory.peak",
+    "memory.stat",
+    "memory.events",
+    "memory.swap.current",
+    "memory.swap.max",
+    "memory.pressure",
+];
+
+/// The v1 files a Snapshot reads, in [`V1Files`] order (`memory.usage_in_bytes` first,
+/// required).
+pub const V1_FILES: [&str; 9] = [
+    "memory.usage_in_bytes",
+    "memory.limit_in_bytes",
+    "memory.max_usage_in_bytes",
+    "memory.failcnt",
+    "memory.stat",
+    "memory.oom_control",
+    "memory.use_hierarchy",
+    "memory.memsw.limit_in_bytes",
+    "memory.pressure",
+];
+
 fn opt<T>(
     bytes: Option<&[u8]>,
     f: impl FnOnce(&[u8]) -> Result<T, ParseError>,
@@ -308,6 +335,62 @@ impl Snapshot {
             stat: stat.map_or(Stat::None, Stat::V2),
             extra_stat: extra,
         })
+    }
+
+    /// Builds a Snapshot from files looked up by name ([`V1_FILES`] / [`V2_FILES`]):
+    /// `file(name)` returns the bytes of that file, or `None` when it is absent. The bindings
+    /// use it to build a Snapshot from a map of file names. Allocation-free.
+    ///
+    /// ```
+    /// use memcg_core::{Snapshot, Version};
+    /// let s = Snapshot::from_files(Version::V1, |name| match name {
+    ///     "memory.usage_in_bytes" => Some(&b"4096\n"[..]),
+    ///     "memory.limit_in_bytes" => Some(&b"9223372036854771712\n"[..]),
+    ///     _ => None,
+    /// })?;
+    /// assert_eq!(s.usage_bytes, 4096);
+    /// assert_eq!(s.limit_bytes, Some(memcg_core::Limit::Unlimited));
+    /// # Ok::<(), memcg_core::ParseError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The first [`ParseError`] of any file present; a missing usage file reads as an empty
+    /// one ([`crate::Reason::Empty`]).
+    pub fn from_files<'a>(
+        version: Version,
+        mut file: impl FnMut(&str) -> Option<&'a [u8]>,
+    ) -> Result<Snapshot, ParseError> {
+        match version {
+            Version::V2 => {
+                let [a, b, c, d, e, f, g, h, i] = V2_FILES.map(&mut file);
+                Snapshot::from_v2(&V2Files {
+                    current: a.unwrap_or(&[]),
+                    max: b,
+                    high: c,
+                    peak: d,
+                    stat: e,
+                    events: f,
+                    swap_current: g,
+                    swap_max: h,
+                    pressure: i,
+                    ancestors_limit: None,
+                })
+            }
+            Version::V1 => {
+                let [a, b, c, d, e, f, g, h, i] = V1_FILES.map(&mut file);
+                Snapshot::from_v1(&V1Files {
+                    usage_in_bytes: a.unwrap_or(&[]),
+                    limit_in_bytes: b,
+                    max_usage_in_bytes: c,
+                    failcnt: d,
+                    stat: e,
+                    oom_control: f,
+                    use_hierarchy: g,
+                    memsw_limit_in_bytes: h,
+                    pressure: i,
+                })
+            }
+        }
     }
 
     /// Builds a v1 Snapshot from file bytes. Allocation-free.

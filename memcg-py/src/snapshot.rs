@@ -1,7 +1,7 @@
 //! `memcg.Snapshot`: one cgroup's memory accounting, the same fields for v1 and v2.
 
 use memcg_core::report::{human_bytes, snapshot_json};
-use memcg_core::{FileKind, Limit, Snapshot, V1Files, V2Files};
+use memcg_core::{FileKind, Limit, Snapshot, V1Files, V2Files, V1_FILES, V2_FILES};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
@@ -72,30 +72,6 @@ fn hold<'py>(name: &str, obj: &Bound<'py, PyAny>) -> PyResult<Held<'py>> {
         obj.get_type().name()?
     )))
 }
-
-/// The files a Snapshot of `version` reads, in the order of the core's `V2Files`/`V1Files`.
-const V2_FILES: [&str; 9] = [
-    "memory.current",
-    "memory.max",
-    "memory.high",
-    "memory.peak",
-    "memory.stat",
-    "memory.events",
-    "memory.swap.current",
-    "memory.swap.max",
-    "memory.pressure",
-];
-const V1_FILES: [&str; 9] = [
-    "memory.usage_in_bytes",
-    "memory.limit_in_bytes",
-    "memory.max_usage_in_bytes",
-    "memory.failcnt",
-    "memory.stat",
-    "memory.oom_control",
-    "memory.use_hierarchy",
-    "memory.memsw.limit_in_bytes",
-    "memory.pressure",
-];
 
 #[pymethods]
 impl PySnapshot {
