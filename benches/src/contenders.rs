@@ -53,7 +53,9 @@ pub struct Contender {
 
 impl std::fmt::Debug for Contender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Contender").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("Contender")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -155,7 +157,12 @@ fn scratch_file(name: &str, bytes: &[u8]) -> File {
     f
 }
 
-fn file_group(name: &'static str, rel: String, baseline: &'static str, contenders: impl FnOnce(&[u8]) -> Vec<Contender>) -> Group {
+fn file_group(
+    name: &'static str,
+    rel: String,
+    baseline: &'static str,
+    contenders: impl FnOnce(&[u8]) -> Vec<Contender>,
+) -> Group {
     let bytes = load(&rel);
     Group {
         name,
@@ -170,12 +177,36 @@ fn file_group(name: &'static str, rel: String, baseline: &'static str, contender
 fn keyed_baselines<T: bl::ScalarKeys + 'static>(name: &'static str, b: &[u8]) -> Vec<Contender> {
     let file = scratch_file(name, b);
     vec![
-        on_bytes("scalar", "hand-written: memchr lines, hand-rolled u64, match into a fixed struct", false, b, bl::scalar_keyed::<T>),
-        on_bytes("naive", "lines() + split_whitespace() + HashMap<String, u64>", false, b, bl::naive_keyed),
-        on_bytes("cgroups_rs_loop", "cgroups-rs flat_keyed_to_hashmap's parse loop, verbatim, on the bytes", false, b, |b| bl::cgroups_rs_flat_keyed_loop(utf8(b))),
-        stateful("cgroups_rs_public", "cgroups_rs::flat_keyed_to_hashmap(File): dup + rewind + read + parse", false, false, move || {
-            black_box(bl::cgroups_rs_public_flat_keyed(&file));
-        }),
+        on_bytes(
+            "scalar",
+            "hand-written: memchr lines, hand-rolled u64, match into a fixed struct",
+            false,
+            b,
+            bl::scalar_keyed::<T>,
+        ),
+        on_bytes(
+            "naive",
+            "lines() + split_whitespace() + HashMap<String, u64>",
+            false,
+            b,
+            bl::naive_keyed,
+        ),
+        on_bytes(
+            "cgroups_rs_loop",
+            "cgroups-rs flat_keyed_to_hashmap's parse loop, verbatim, on the bytes",
+            false,
+            b,
+            |b| bl::cgroups_rs_flat_keyed_loop(utf8(b)),
+        ),
+        stateful(
+            "cgroups_rs_public",
+            "cgroups_rs::flat_keyed_to_hashmap(File): dup + rewind + read + parse",
+            false,
+            false,
+            move || {
+                black_box(bl::cgroups_rs_public_flat_keyed(&file));
+            },
+        ),
     ]
 }
 
@@ -186,68 +217,175 @@ pub fn parse_groups() -> Vec<Group> {
     let v1 = |n: &str| format!("{V1_DIR}/{n}");
     vec![
         file_group("v2_memory_stat", v2("memory.stat"), "scalar", |b| {
-            let mut c = vec![memcg_parse("memcg_core::v2::MemoryStat::parse", b, v2::MemoryStat::parse)];
+            let mut c = vec![memcg_parse(
+                "memcg_core::v2::MemoryStat::parse",
+                b,
+                v2::MemoryStat::parse,
+            )];
             c.extend(keyed_baselines::<V2Stat>("v2.stat", b));
             c
         }),
         file_group("v1_memory_stat", v1("memory.stat"), "scalar", |b| {
-            let mut c = vec![memcg_parse("memcg_core::v1::MemoryStat::parse", b, v1::MemoryStat::parse)];
+            let mut c = vec![memcg_parse(
+                "memcg_core::v1::MemoryStat::parse",
+                b,
+                v1::MemoryStat::parse,
+            )];
             c.extend(keyed_baselines::<V1Stat>("v1.stat", b));
             c
         }),
         file_group("v2_memory_events", v2("memory.events"), "scalar", |b| {
-            let mut c = vec![memcg_parse("memcg_core::v2::MemoryEvents::parse", b, v2::MemoryEvents::parse)];
+            let mut c = vec![memcg_parse(
+                "memcg_core::v2::MemoryEvents::parse",
+                b,
+                v2::MemoryEvents::parse,
+            )];
             c.extend(keyed_baselines::<V2Events>("v2.events", b));
             c
         }),
         file_group("v1_oom_control", v1("memory.oom_control"), "scalar", |b| {
-            let mut c = vec![memcg_parse("memcg_core::v1::OomControl::parse", b, v1::OomControl::parse)];
+            let mut c = vec![memcg_parse(
+                "memcg_core::v1::OomControl::parse",
+                b,
+                v1::OomControl::parse,
+            )];
             c.extend(keyed_baselines::<V1Oom>("v1.oom", b));
             c
         }),
         file_group("pressure", v2("memory.pressure"), "scalar", |b| {
             vec![
                 memcg_parse("memcg_core::Pressure::parse", b, Pressure::parse),
-                on_bytes("scalar", "hand-written: memchr lines, key=value tokens, hand-rolled numbers", false, b, bl::scalar_pressure),
-                on_bytes("naive", "split_whitespace() + split_once('=') + parse::<f64> into maps", false, b, bl::naive_pressure),
+                on_bytes(
+                    "scalar",
+                    "hand-written: memchr lines, key=value tokens, hand-rolled numbers",
+                    false,
+                    b,
+                    bl::scalar_pressure,
+                ),
+                on_bytes(
+                    "naive",
+                    "split_whitespace() + split_once('=') + parse::<f64> into maps",
+                    false,
+                    b,
+                    bl::naive_pressure,
+                ),
             ]
         }),
         file_group("v2_numa_stat", v2("memory.numa_stat"), "scalar", |b| {
             vec![
                 memcg_parse("memcg_core::v2::NumaStat::parse", b, v2::NumaStat::parse),
-                on_bytes("scalar", "hand-written: memchr lines and '=', sums into a fixed array", false, b, |b| bl::scalar_numa(b).map(|l| (l.key.len(), l.total, l.nodes))),
-                on_bytes("naive", "split_whitespace() + split_once('=') into nested HashMaps", false, b, bl::naive_nested),
-                on_bytes("cgroups_rs_loop", "cgroups-rs nested_keyed_to_hashmap's parse loop, verbatim", false, b, |b| bl::cgroups_rs_nested_keyed_loop(utf8(b))),
+                on_bytes(
+                    "scalar",
+                    "hand-written: memchr lines and '=', sums into a fixed array",
+                    false,
+                    b,
+                    |b| bl::scalar_numa(b).map(|l| (l.key.len(), l.total, l.nodes)),
+                ),
+                on_bytes(
+                    "naive",
+                    "split_whitespace() + split_once('=') into nested HashMaps",
+                    false,
+                    b,
+                    bl::naive_nested,
+                ),
+                on_bytes(
+                    "cgroups_rs_loop",
+                    "cgroups-rs nested_keyed_to_hashmap's parse loop, verbatim",
+                    false,
+                    b,
+                    |b| bl::cgroups_rs_nested_keyed_loop(utf8(b)),
+                ),
             ]
         }),
         file_group("v1_numa_stat", v1("memory.numa_stat"), "scalar", |b| {
             vec![
                 memcg_parse("memcg_core::v1::NumaStat::parse", b, v1::NumaStat::parse),
-                on_bytes("scalar", "hand-written: memchr lines and '=', into a fixed array", false, b, |b| bl::scalar_numa(b).map(|l| (l.key.len(), l.total, l.nodes))),
-                on_bytes("naive", "split_whitespace() + split_once('=') into nested HashMaps", false, b, bl::naive_nested),
+                on_bytes(
+                    "scalar",
+                    "hand-written: memchr lines and '=', into a fixed array",
+                    false,
+                    b,
+                    |b| bl::scalar_numa(b).map(|l| (l.key.len(), l.total, l.nodes)),
+                ),
+                on_bytes(
+                    "naive",
+                    "split_whitespace() + split_once('=') into nested HashMaps",
+                    false,
+                    b,
+                    bl::naive_nested,
+                ),
             ]
         }),
         file_group("v2_memory_current", v2("memory.current"), "bare_u64", |b| {
             vec![
-                memcg_parse("memcg_core::v2::MemoryCurrent::parse", b, v2::MemoryCurrent::parse),
-                on_bytes("bare_u64", "from_utf8 + trim_end + str::parse::<u64>", false, b, bl::bare_u64),
-                on_bytes("scalar_u64", "hand-rolled digit loop, no checks", false, b, bl::scalar_u64),
+                memcg_parse(
+                    "memcg_core::v2::MemoryCurrent::parse",
+                    b,
+                    v2::MemoryCurrent::parse,
+                ),
+                on_bytes(
+                    "bare_u64",
+                    "from_utf8 + trim_end + str::parse::<u64>",
+                    false,
+                    b,
+                    bl::bare_u64,
+                ),
+                on_bytes(
+                    "scalar_u64",
+                    "hand-rolled digit loop, no checks",
+                    false,
+                    b,
+                    bl::scalar_u64,
+                ),
             ]
         }),
         file_group("v2_memory_max", v2("memory.max"), "bare_u64", |b| {
             vec![
                 memcg_parse("memcg_core::v2::MemoryMax::parse", b, v2::MemoryMax::parse),
-                on_bytes("bare_u64", "from_utf8 + trim_end + (\"max\" or str::parse::<u64>)", false, b, bl::bare_v2_limit),
-                on_bytes("cgroups_rs", "cgroups_rs::parse_max_value (after from_utf8)", false, b, bl::cgroups_rs_max_value),
+                on_bytes(
+                    "bare_u64",
+                    "from_utf8 + trim_end + (\"max\" or str::parse::<u64>)",
+                    false,
+                    b,
+                    bl::bare_v2_limit,
+                ),
+                on_bytes(
+                    "cgroups_rs",
+                    "cgroups_rs::parse_max_value (after from_utf8)",
+                    false,
+                    b,
+                    bl::cgroups_rs_max_value,
+                ),
             ]
         }),
-        file_group("v1_limit_in_bytes", v1("memory.soft_limit_in_bytes"), "bare_u64", |b| {
-            vec![
-                memcg_parse("memcg_core::v1::SoftLimitInBytes::parse (19 digits, unlimited)", b, v1::SoftLimitInBytes::parse),
-                on_bytes("bare_u64", "from_utf8 + trim_end + str::parse::<u64> + the 2^62 cut", false, b, |b| bl::bare_u64(b).map(|v| v >= 1 << 62)),
-                on_bytes("scalar_u64", "hand-rolled digit loop, no checks", false, b, bl::scalar_u64),
-            ]
-        }),
+        file_group(
+            "v1_limit_in_bytes",
+            v1("memory.soft_limit_in_bytes"),
+            "bare_u64",
+            |b| {
+                vec![
+                    memcg_parse(
+                        "memcg_core::v1::SoftLimitInBytes::parse (19 digits, unlimited)",
+                        b,
+                        v1::SoftLimitInBytes::parse,
+                    ),
+                    on_bytes(
+                        "bare_u64",
+                        "from_utf8 + trim_end + str::parse::<u64> + the 2^62 cut",
+                        false,
+                        b,
+                        |b| bl::bare_u64(b).map(|v| v >= 1 << 62),
+                    ),
+                    on_bytes(
+                        "scalar_u64",
+                        "hand-rolled digit loop, no checks",
+                        false,
+                        b,
+                        bl::scalar_u64,
+                    ),
+                ]
+            },
+        ),
     ]
 }
 
@@ -302,49 +440,69 @@ pub fn snapshot_groups() -> Vec<Group> {
             unit: Unit::Bytes(total(&v2f)),
             baseline: "scalar",
             contenders: vec![
-                stateful("memcg", "memcg_core::Snapshot::from_v2 over the 9 files", true, true, move || {
-                    black_box(Snapshot::from_v2(black_box(&V2Files {
-                        current: a[0].as_deref().unwrap_or_default(),
-                        max: o(&a[1]),
-                        high: o(&a[2]),
-                        peak: o(&a[3]),
-                        stat: o(&a[4]),
-                        events: o(&a[5]),
-                        swap_current: o(&a[6]),
-                        swap_max: o(&a[7]),
-                        pressure: o(&a[8]),
-                        ancestors_limit: None,
-                    }))
-                    .ok());
-                }),
-                stateful("scalar", "scalar baselines over the same 9 files", false, false, move || {
-                    let f = black_box(&b);
-                    black_box((
-                        f[0].as_deref().map(bl::scalar_u64),
-                        f[1].as_deref().map(bl::bare_v2_limit),
-                        f[2].as_deref().map(bl::bare_v2_limit),
-                        f[3].as_deref().map(bl::scalar_u64),
-                        f[4].as_deref().map(bl::scalar_keyed::<V2Stat>),
-                        f[5].as_deref().map(bl::scalar_keyed::<V2Events>),
-                        f[6].as_deref().map(bl::scalar_u64),
-                        f[7].as_deref().map(bl::bare_v2_limit),
-                        f[8].as_deref().map(bl::scalar_pressure),
-                    ));
-                }),
-                stateful("naive", "naive baselines (HashMaps, str::parse) over the same 9 files", false, false, move || {
-                    let f = black_box(&c);
-                    black_box((
-                        f[0].as_deref().map(bl::bare_u64),
-                        f[1].as_deref().map(bl::bare_v2_limit),
-                        f[2].as_deref().map(bl::bare_v2_limit),
-                        f[3].as_deref().map(bl::bare_u64),
-                        f[4].as_deref().map(bl::naive_keyed),
-                        f[5].as_deref().map(bl::naive_keyed),
-                        f[6].as_deref().map(bl::bare_u64),
-                        f[7].as_deref().map(bl::bare_v2_limit),
-                        f[8].as_deref().map(bl::naive_pressure),
-                    ));
-                }),
+                stateful(
+                    "memcg",
+                    "memcg_core::Snapshot::from_v2 over the 9 files",
+                    true,
+                    true,
+                    move || {
+                        black_box(
+                            Snapshot::from_v2(black_box(&V2Files {
+                                current: a[0].as_deref().unwrap_or_default(),
+                                max: o(&a[1]),
+                                high: o(&a[2]),
+                                peak: o(&a[3]),
+                                stat: o(&a[4]),
+                                events: o(&a[5]),
+                                swap_current: o(&a[6]),
+                                swap_max: o(&a[7]),
+                                pressure: o(&a[8]),
+                                ancestors_limit: None,
+                            }))
+                            .ok(),
+                        );
+                    },
+                ),
+                stateful(
+                    "scalar",
+                    "scalar baselines over the same 9 files",
+                    false,
+                    false,
+                    move || {
+                        let f = black_box(&b);
+                        black_box((
+                            f[0].as_deref().map(bl::scalar_u64),
+                            f[1].as_deref().map(bl::bare_v2_limit),
+                            f[2].as_deref().map(bl::bare_v2_limit),
+                            f[3].as_deref().map(bl::scalar_u64),
+                            f[4].as_deref().map(bl::scalar_keyed::<V2Stat>),
+                            f[5].as_deref().map(bl::scalar_keyed::<V2Events>),
+                            f[6].as_deref().map(bl::scalar_u64),
+                            f[7].as_deref().map(bl::bare_v2_limit),
+                            f[8].as_deref().map(bl::scalar_pressure),
+                        ));
+                    },
+                ),
+                stateful(
+                    "naive",
+                    "naive baselines (HashMaps, str::parse) over the same 9 files",
+                    false,
+                    false,
+                    move || {
+                        let f = black_box(&c);
+                        black_box((
+                            f[0].as_deref().map(bl::bare_u64),
+                            f[1].as_deref().map(bl::bare_v2_limit),
+                            f[2].as_deref().map(bl::bare_v2_limit),
+                            f[3].as_deref().map(bl::bare_u64),
+                            f[4].as_deref().map(bl::naive_keyed),
+                            f[5].as_deref().map(bl::naive_keyed),
+                            f[6].as_deref().map(bl::bare_u64),
+                            f[7].as_deref().map(bl::bare_v2_limit),
+                            f[8].as_deref().map(bl::naive_pressure),
+                        ));
+                    },
+                ),
             ],
         },
         Group {
@@ -354,48 +512,68 @@ pub fn snapshot_groups() -> Vec<Group> {
             unit: Unit::Bytes(total(&v1f)),
             baseline: "scalar",
             contenders: vec![
-                stateful("memcg", "memcg_core::Snapshot::from_v1 over the 8 files present", true, true, move || {
-                    black_box(Snapshot::from_v1(black_box(&V1Files {
-                        usage_in_bytes: d[0].as_deref().unwrap_or_default(),
-                        limit_in_bytes: o(&d[1]),
-                        max_usage_in_bytes: o(&d[2]),
-                        failcnt: o(&d[3]),
-                        stat: o(&d[4]),
-                        oom_control: o(&d[5]),
-                        use_hierarchy: o(&d[6]),
-                        memsw_limit_in_bytes: o(&d[7]),
-                        pressure: o(&d[8]),
-                    }))
-                    .ok());
-                }),
-                stateful("scalar", "scalar baselines over the same files", false, false, move || {
-                    let f = black_box(&e);
-                    black_box((
-                        f[0].as_deref().map(bl::scalar_u64),
-                        f[1].as_deref().map(bl::scalar_u64),
-                        f[2].as_deref().map(bl::scalar_u64),
-                        f[3].as_deref().map(bl::scalar_u64),
-                        f[4].as_deref().map(bl::scalar_keyed::<V1Stat>),
-                        f[5].as_deref().map(bl::scalar_keyed::<V1Oom>),
-                        f[6].as_deref().map(bl::scalar_u64),
-                        f[7].as_deref().map(bl::scalar_u64),
-                        f[8].as_deref().map(bl::scalar_pressure),
-                    ));
-                }),
-                stateful("naive", "naive baselines (HashMaps, str::parse) over the same files", false, false, move || {
-                    let f = black_box(&f);
-                    black_box((
-                        f[0].as_deref().map(bl::bare_u64),
-                        f[1].as_deref().map(bl::bare_u64),
-                        f[2].as_deref().map(bl::bare_u64),
-                        f[3].as_deref().map(bl::bare_u64),
-                        f[4].as_deref().map(bl::naive_keyed),
-                        f[5].as_deref().map(bl::naive_keyed),
-                        f[6].as_deref().map(bl::bare_u64),
-                        f[7].as_deref().map(bl::bare_u64),
-                        f[8].as_deref().map(bl::naive_pressure),
-                    ));
-                }),
+                stateful(
+                    "memcg",
+                    "memcg_core::Snapshot::from_v1 over the 8 files present",
+                    true,
+                    true,
+                    move || {
+                        black_box(
+                            Snapshot::from_v1(black_box(&V1Files {
+                                usage_in_bytes: d[0].as_deref().unwrap_or_default(),
+                                limit_in_bytes: o(&d[1]),
+                                max_usage_in_bytes: o(&d[2]),
+                                failcnt: o(&d[3]),
+                                stat: o(&d[4]),
+                                oom_control: o(&d[5]),
+                                use_hierarchy: o(&d[6]),
+                                memsw_limit_in_bytes: o(&d[7]),
+                                pressure: o(&d[8]),
+                            }))
+                            .ok(),
+                        );
+                    },
+                ),
+                stateful(
+                    "scalar",
+                    "scalar baselines over the same files",
+                    false,
+                    false,
+                    move || {
+                        let f = black_box(&e);
+                        black_box((
+                            f[0].as_deref().map(bl::scalar_u64),
+                            f[1].as_deref().map(bl::scalar_u64),
+                            f[2].as_deref().map(bl::scalar_u64),
+                            f[3].as_deref().map(bl::scalar_u64),
+                            f[4].as_deref().map(bl::scalar_keyed::<V1Stat>),
+                            f[5].as_deref().map(bl::scalar_keyed::<V1Oom>),
+                            f[6].as_deref().map(bl::scalar_u64),
+                            f[7].as_deref().map(bl::scalar_u64),
+                            f[8].as_deref().map(bl::scalar_pressure),
+                        ));
+                    },
+                ),
+                stateful(
+                    "naive",
+                    "naive baselines (HashMaps, str::parse) over the same files",
+                    false,
+                    false,
+                    move || {
+                        let f = black_box(&f);
+                        black_box((
+                            f[0].as_deref().map(bl::bare_u64),
+                            f[1].as_deref().map(bl::bare_u64),
+                            f[2].as_deref().map(bl::bare_u64),
+                            f[3].as_deref().map(bl::bare_u64),
+                            f[4].as_deref().map(bl::naive_keyed),
+                            f[5].as_deref().map(bl::naive_keyed),
+                            f[6].as_deref().map(bl::bare_u64),
+                            f[7].as_deref().map(bl::bare_u64),
+                            f[8].as_deref().map(bl::naive_pressure),
+                        ));
+                    },
+                ),
             ],
         },
     ]
@@ -403,7 +581,10 @@ pub fn snapshot_groups() -> Vec<Group> {
 
 /// The kept-open files of `dir` a Sampler reads (those present), for the pread baselines.
 fn open_present(dir: &Path, names: &[&str; 9]) -> Vec<File> {
-    names.iter().filter_map(|n| File::open(dir.join(n)).ok()).collect()
+    names
+        .iter()
+        .filter_map(|n| File::open(dir.join(n)).ok())
+        .collect()
 }
 
 /// The sampler group on the live cgroup ([`fixtures::live_cgroup`]); empty if there is none.
@@ -414,11 +595,18 @@ pub fn sampler_groups() -> Vec<Group> {
         return Vec::new();
     };
     let Ok(mut sampler) = Sampler::open(&dir) else {
-        eprintln!("memcg benches: cannot open {}; the sampler group is skipped", dir.display());
+        eprintln!(
+            "memcg benches: cannot open {}; the sampler group is skipped",
+            dir.display()
+        );
         return Vec::new();
     };
     let v1 = sampler.version() == memcg_core::Version::V1;
-    let names = if v1 { &V1_SNAPSHOT_FILES } else { &V2_SNAPSHOT_FILES };
+    let names = if v1 {
+        &V1_SNAPSHOT_FILES
+    } else {
+        &V2_SNAPSHOT_FILES
+    };
     let files = open_present(&dir, names);
     let files2 = open_present(&dir, names);
     let mut buf = vec![0u8; 1 << 16];
@@ -431,31 +619,65 @@ pub fn sampler_groups() -> Vec<Group> {
     let (d1, d2): (PathBuf, PathBuf) = (dir.clone(), dir.clone());
     let mut buf1 = vec![0u8; 4096];
     let mut buf2 = vec![0u8; 4096];
-    let name = if v1 { "sampler_v1_live" } else { "sampler_v2_live" };
+    let name = if v1 {
+        "sampler_v1_live"
+    } else {
+        "sampler_v2_live"
+    };
     let mut contenders = vec![
-        stateful("memcg_sampler", "memcg_core::sampler::Sampler::read: pread into kept buffers + Snapshot", true, true, move || {
-            black_box(sampler.read().ok());
-        }),
-        stateful("memcg_read_dir", "memcg_core::Snapshot::read_dir: open + read + close each file + Snapshot", true, false, move || {
-            black_box(Snapshot::read_dir(&d1).ok());
-        }),
-        stateful("preads", "the raw cost: one pread per file the Snapshot needs, no parse", false, false, move || {
-            for f in &files {
-                black_box(f.read_at(black_box(&mut buf1), 0).ok());
-            }
-        }),
-        stateful("preads_to_eof", "pread per file until it returns 0 (what a reader that checks for EOF pays)", false, false, move || {
-            for f in &files2 {
-                let n = f.read_at(black_box(&mut buf2), 0).unwrap_or(0);
-                black_box(f.read_at(&mut buf2[n..], n as u64).ok());
-            }
-        }),
+        stateful(
+            "memcg_sampler",
+            "memcg_core::sampler::Sampler::read: pread into kept buffers + Snapshot",
+            true,
+            true,
+            move || {
+                black_box(sampler.read().ok());
+            },
+        ),
+        stateful(
+            "memcg_read_dir",
+            "memcg_core::Snapshot::read_dir: open + read + close each file + Snapshot",
+            true,
+            false,
+            move || {
+                black_box(Snapshot::read_dir(&d1).ok());
+            },
+        ),
+        stateful(
+            "preads",
+            "the raw cost: one pread per file the Snapshot needs, no parse",
+            false,
+            false,
+            move || {
+                for f in &files {
+                    black_box(f.read_at(black_box(&mut buf1), 0).ok());
+                }
+            },
+        ),
+        stateful(
+            "preads_to_eof",
+            "pread per file until it returns 0 (what a reader that checks for EOF pays)",
+            false,
+            false,
+            move || {
+                for f in &files2 {
+                    let n = f.read_at(black_box(&mut buf2), 0).unwrap_or(0);
+                    black_box(f.read_at(&mut buf2[n..], n as u64).ok());
+                }
+            },
+        ),
     ];
     if v1 {
         let ctl = cgroups_rs::memory::MemController::new(d2, false);
-        contenders.push(stateful("cgroups_rs", "cgroups_rs MemController::memory_stat (opens and parses 12 files)", false, false, move || {
-            black_box(ctl.memory_stat());
-        }));
+        contenders.push(stateful(
+            "cgroups_rs",
+            "cgroups_rs MemController::memory_stat (opens and parses 12 files)",
+            false,
+            false,
+            move || {
+                black_box(ctl.memory_stat());
+            },
+        ));
     }
     vec![Group {
         name,
@@ -480,17 +702,29 @@ pub fn trend_groups() -> Vec<Group> {
         unit: Unit::Samples(n),
         baseline: "signal_only",
         contenders: vec![
-            stateful("memcg_update", "memcg_core::trend::LeakDetector::update, per sample", true, true, move || {
-                let mut d = LeakDetector::default();
-                for (t, s) in &samples {
-                    black_box(d.update(*t, black_box(s)).ok());
-                }
-            }),
-            stateful("signal_only", "Snapshot::unreclaimable_bytes alone (the signal every detector reads)", false, false, move || {
-                for (_, s) in &s1 {
-                    black_box(black_box(s).unreclaimable_bytes());
-                }
-            }),
+            stateful(
+                "memcg_update",
+                "memcg_core::trend::LeakDetector::update, per sample",
+                true,
+                true,
+                move || {
+                    let mut d = LeakDetector::default();
+                    for (t, s) in &samples {
+                        black_box(d.update(*t, black_box(s)).ok());
+                    }
+                },
+            ),
+            stateful(
+                "signal_only",
+                "Snapshot::unreclaimable_bytes alone (the signal every detector reads)",
+                false,
+                false,
+                move || {
+                    for (_, s) in &s1 {
+                        black_box(black_box(s).unreclaimable_bytes());
+                    }
+                },
+            ),
         ],
     }]
 }

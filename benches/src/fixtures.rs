@@ -48,7 +48,8 @@ pub fn load_in(dir: &str, name: &str) -> Option<Vec<u8>> {
 /// such directory holds `memory.usage_in_bytes` or `memory.current`.
 #[must_use]
 pub fn live_cgroup() -> Option<PathBuf> {
-    let ok = |p: &Path| p.join("memory.usage_in_bytes").exists() || p.join("memory.current").exists();
+    let ok =
+        |p: &Path| p.join("memory.usage_in_bytes").exists() || p.join("memory.current").exists();
     if let Some(p) = std::env::var_os("MEMCG_BENCH_CGROUP") {
         let p = PathBuf::from(p);
         return ok(&p).then_some(p);

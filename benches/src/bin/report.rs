@@ -136,24 +136,42 @@ fn main() -> ExitCode {
             let allocs = allocs_per_call(g, i);
             let c = &g.contenders[i];
             if c.zero_alloc && allocs > 0.0 {
-                bad_allocs.push(format!("{}/{}: {} allocations per call", g.name, c.id, fmt_allocs(allocs)));
+                bad_allocs.push(format!(
+                    "{}/{}: {} allocations per call",
+                    g.name,
+                    c.id,
+                    fmt_allocs(allocs)
+                ));
             }
             let median = median_ns(&dir, g, c.id);
-            rows.push(Row { group: g.name, id: c.id, median });
+            rows.push(Row {
+                group: g.name,
+                id: c.id,
+                median,
+            });
             if check {
                 continue;
             }
             let tp = match (g.unit, median) {
-                (Unit::Bytes(b), Some(m)) => format!("{:.0} MiB/s", b as f64 / m * 1e9 / (1 << 20) as f64),
+                (Unit::Bytes(b), Some(m)) => {
+                    format!("{:.0} MiB/s", b as f64 / m * 1e9 / (1 << 20) as f64)
+                }
                 (Unit::Samples(_), Some(m)) => format!("{:.2} M samples/s", 1e3 / m),
                 _ => "—".into(),
             };
             let ratio = match (median, base) {
-                (Some(m), Some(b)) if c.id == g.baseline => { let _ = (m, b); "**1.00 (baseline)**".to_string() }
+                (Some(m), Some(b)) if c.id == g.baseline => {
+                    let _ = (m, b);
+                    "**1.00 (baseline)**".to_string()
+                }
                 (Some(m), Some(b)) => format!("{:.2}×", m / b),
                 _ => "—".into(),
             };
-            let name = if c.memcg { format!("**{}**", c.id) } else { c.id.to_string() };
+            let name = if c.memcg {
+                format!("**{}**", c.id)
+            } else {
+                c.id.to_string()
+            };
             println!(
                 "| {} | {} | {} | {} | {} | {} |",
                 g.name,
@@ -171,8 +189,15 @@ fn main() -> ExitCode {
             eprintln!("ALLOCATES: {b}");
         }
         let n: usize = groups.iter().map(|g| g.contenders.len()).sum();
-        println!("report --check: {n} contenders run, {} memcg paths allocate", bad_allocs.len());
-        return if bad_allocs.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+        println!(
+            "report --check: {n} contenders run, {} memcg paths allocate",
+            bad_allocs.len()
+        );
+        return if bad_allocs.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        };
     }
 
     println!();
@@ -187,26 +212,62 @@ fn main() -> ExitCode {
     println!("|---|---:|---|");
     let target = |what: &str, v: Option<f64>, ok: &dyn Fn(f64) -> bool, unit: &str| {
         let (m, verdict) = match v {
-            Some(v) => (format!("{v:.2}{unit}"), if ok(v) { "met" } else { "**not met**" }),
+            Some(v) => (
+                format!("{v:.2}{unit}"),
+                if ok(v) { "met" } else { "**not met**" },
+            ),
             None => ("—".into(), "not measured"),
         };
         println!("| {what} | {m} | {verdict} |");
     };
     let ratio = |g: &str, a: &str, b: &str| Some(find(&rows, g, a)? / find(&rows, g, b)?);
     for g in ["v2_memory_stat", "v1_memory_stat"] {
-        target(&format!("{g}: memcg ≤ 1.0× scalar"), ratio(g, "memcg", "scalar"), &|v| v <= 1.0, "×");
+        target(
+            &format!("{g}: memcg ≤ 1.0× scalar"),
+            ratio(g, "memcg", "scalar"),
+            &|v| v <= 1.0,
+            "×",
+        );
     }
     for g in ["v2_memory_current", "v2_memory_max", "v1_limit_in_bytes"] {
-        target(&format!("{g}: memcg ≤ 1.2× bare u64"), ratio(g, "memcg", "bare_u64"), &|v| v <= 1.2, "×");
+        target(
+            &format!("{g}: memcg ≤ 1.2× bare u64"),
+            ratio(g, "memcg", "bare_u64"),
+            &|v| v <= 1.2,
+            "×",
+        );
     }
-    let sg = rows.iter().find(|r| r.group.starts_with("sampler_")).map(|r| r.group);
+    let sg = rows
+        .iter()
+        .find(|r| r.group.starts_with("sampler_"))
+        .map(|r| r.group);
     if let Some(sg) = sg {
-        target(&format!("{sg}: sampler ≤ 1.1× sum of preads"), ratio(sg, "memcg_sampler", "preads"), &|v| v <= 1.1, "×");
-        target(&format!("{sg}: read_dir ÷ sampler ≥ 1.7"), ratio(sg, "memcg_read_dir", "memcg_sampler"), &|v| v >= 1.7, "×");
+        target(
+            &format!("{sg}: sampler ≤ 1.1× sum of preads"),
+            ratio(sg, "memcg_sampler", "preads"),
+            &|v| v <= 1.1,
+            "×",
+        );
+        target(
+            &format!("{sg}: read_dir ÷ sampler ≥ 1.7"),
+            ratio(sg, "memcg_read_dir", "memcg_sampler"),
+            &|v| v >= 1.7,
+            "×",
+        );
     }
-    target("LeakDetector::update ≤ 500 ns per sample", find(&rows, "leak_detector", "memcg_update"), &|v| v <= 500.0, " ns");
+    target(
+        "LeakDetector::update ≤ 500 ns per sample",
+        find(&rows, "leak_detector", "memcg_update"),
+        &|v| v <= 500.0,
+        " ns",
+    );
     let state = std::mem::size_of::<memcg_core::trend::LeakDetector>() as f64;
-    target("LeakDetector state ≤ 8 KiB", Some(state), &|v| v <= 8192.0, " bytes");
+    target(
+        "LeakDetector state ≤ 8 KiB",
+        Some(state),
+        &|v| v <= 8192.0,
+        " bytes",
+    );
     target(
         "zero allocations on every memcg parse, Snapshot, sampler and detector path",
         Some(bad_allocs.len() as f64),
