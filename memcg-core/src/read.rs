@@ -58,9 +58,10 @@ pub enum ReadError {
         #[source]
         source: io::Error,
     },
-    /// This process's or a PID's cgroup could not be found (see [`crate::discovery`]).
+    /// This process's, a PID's or a container's cgroup could not be found (see
+    /// [`crate::discovery`]).
     #[error("cannot find the memory cgroup: {0}")]
-    Discovery(String),
+    Discovery(#[from] crate::discovery::DiscoveryError),
 }
 
 impl ReadError {
@@ -101,7 +102,10 @@ impl ReadError {
 pub(crate) fn pread_all(file: &File, buf: &mut Vec<u8>, path: &Path) -> Result<(), ReadError> {
     buf.clear();
     if buf.capacity() == 0 {
-        buf.reserve(4096);
+        // Small first: most cgroup files are one number; memory.stat grows it once or twice.
+        // The capacity is kept across reads, so the steady state does not allocate, and a
+        // sampler per cgroup costs ~4 KiB of buffers rather than 9 pages.
+        buf.reserve(256);
     }
     loop {
         let len = buf.len();
@@ -112,7 +116,7 @@ pub(crate) fn pread_all(file: &File, buf: &mut Vec<u8>, path: &Path) -> Result<(
                     limit: MAX_FILE_BYTES,
                 });
             }
-            buf.reserve(len.max(4096));
+            buf.reserve(len.max(256));
         }
         let cap = buf.capacity();
         buf.resize(cap, 0);

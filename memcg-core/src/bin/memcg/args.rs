@@ -37,6 +37,12 @@ pub(crate) enum Command {
         json: bool,
         cmd: Vec<String>,
     },
+    Exporter {
+        listen: String,
+        root: Option<PathBuf>,
+        interval: f64,
+        pattern: Option<String>,
+    },
 }
 
 /// Parses a byte size with an optional K/M/G/T suffix (powers of 1024).
@@ -79,8 +85,23 @@ fn value<'a>(argv: &'a [String], i: &mut usize, opt: &str) -> Result<&'a str, St
         .ok_or_else(|| format!("{opt} needs a value"))
 }
 
-/// Parses `argv` (without the program name).
-pub(crate) fn parse(argv: &[String]) -> Result<Args, String> {
+/// Parses `argv` (without the program name). `--opt=value` is accepted for `--opt value`.
+pub(crate) fn parse(raw: &[String]) -> Result<Args, String> {
+    let mut argv: Vec<String> = Vec::with_capacity(raw.len());
+    let mut after_dashes = false;
+    for a in raw {
+        match a.split_once('=') {
+            Some((k, v)) if !after_dashes && k.starts_with("--") && k.len() > 2 => {
+                argv.push(k.to_string());
+                argv.push(v.to_string());
+            }
+            _ => {
+                after_dashes |= a == "--";
+                argv.push(a.clone());
+            }
+        }
+    }
+    let argv = argv.as_slice();
     let Some(sub) = argv.first() else {
         return Ok(Args::Help);
     };
@@ -95,6 +116,9 @@ pub(crate) fn parse(argv: &[String]) -> Result<Args, String> {
     let mut duration: Option<f64> = None;
     let mut out: Option<PathBuf> = None;
     let mut limit: Option<u64> = None;
+    let mut listen: Option<String> = None;
+    let mut root: Option<PathBuf> = None;
+    let mut pattern: Option<String> = None;
     let mut positional: Vec<String> = Vec::new();
     let mut cmd: Vec<String> = Vec::new();
     let mut i = 1;
@@ -113,6 +137,9 @@ pub(crate) fn parse(argv: &[String]) -> Result<Args, String> {
             }
             "--out" | "-o" => out = Some(PathBuf::from(value(argv, &mut i, a)?)),
             "--limit" => limit = Some(parse_bytes(value(argv, &mut i, a)?)?),
+            "--listen" => listen = Some(value(argv, &mut i, a)?.to_string()),
+            "--root" => root = Some(PathBuf::from(value(argv, &mut i, a)?)),
+            "--match" => pattern = Some(value(argv, &mut i, a)?.to_string()),
             "-h" | "--help" => return Ok(Args::Help),
             "--" => {
                 cmd.extend(argv[i + 1..].iter().cloned());
@@ -133,6 +160,9 @@ pub(crate) fn parse(argv: &[String]) -> Result<Args, String> {
             ("--duration", duration.is_some()),
             ("--out", out.is_some()),
             ("--limit", limit.is_some()),
+            ("--listen", listen.is_some()),
+            ("--root", root.is_some()),
+            ("--match", pattern.is_some()),
         ];
         for (name, on) in used {
             if on && !ok.contains(&name) {
@@ -202,6 +232,18 @@ pub(crate) fn parse(argv: &[String]) -> Result<Args, String> {
                 cmd,
             }
         }
+        "exporter" => {
+            allow(&["--interval", "--listen", "--root", "--match"])?;
+            if !positional.is_empty() {
+                return Err("`memcg exporter` takes no positional argument (use --root)".into());
+            }
+            Command::Exporter {
+                listen: listen.unwrap_or_else(|| "127.0.0.1:9256".into()),
+                root,
+                interval: interval.unwrap_or(1.0),
+                pattern,
+            }
+        }
         other => return Err(format!("unknown command {other:?}")),
     };
     Ok(Args::Run(c))
@@ -237,5 +279,13 @@ mod tests {
             }))
         ));
         assert!(parse(&v("bogus")).is_err());
+        assert!(matches!(
+            parse(&v("exporter --listen=0.0.0.0:9256 --root=/x")),
+            Ok(Args::Run(Command::Exporter { ref listen, .. })) if listen == "0.0.0.0:9256"
+        ));
+        assert!(matches!(
+            parse(&v("run -- env A=b")),
+            Ok(Args::Run(Command::Run { ref cmd, .. })) if cmd == &["env", "A=b"]
+        ));
     }
 }

@@ -2,6 +2,7 @@
 //! running a command in a watched child cgroup.
 
 mod args;
+mod exporter;
 mod run;
 
 use std::io::{self, BufRead, BufReader, Write};
@@ -25,9 +26,13 @@ USAGE:
     memcg record   [DIR] --out FILE.csv [--interval S] [--duration S]
     memcg replay   FILE.csv [--json]
     memcg run      [--limit BYTES] [--interval S] [--json] -- CMD [ARGS...]
+    memcg exporter [--listen ADDR:PORT] [--root DIR] [--interval S] [--match GLOB]
 
 DIR is a cgroup directory (v1 or v2) or any copy of one; it defaults to this process's own
-memory cgroup. BYTES accepts suffixes K, M, G (powers of 1024).
+memory cgroup. BYTES accepts suffixes K, M, G (powers of 1024). The exporter serves
+Prometheus metrics for every memory cgroup under --root (default: the memory hierarchy's
+mount point) on --listen (default 127.0.0.1:9256); --match keeps cgroups whose path
+(relative to the root, starting with /) matches GLOB (`*`, `?`).
 
 Exit status: 0 on success, 1 on a runtime error (printed on stderr), 2 on a usage error.";
 
@@ -112,6 +117,17 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             json,
             cmd,
         } => run::cmd_run(limit, interval, json, &cmd),
+        Command::Exporter {
+            listen,
+            root,
+            interval,
+            pattern,
+        } => exporter::cmd_exporter(exporter::Options {
+            listen,
+            root,
+            interval,
+            pattern,
+        }),
     }
 }
 
@@ -219,7 +235,7 @@ fn cmd_record(
             Err(e) => return Err(e.into()),
         };
         writer
-            .write_row(t, &snap)
+            .write(t, &snap)
             .map_err(|e| Failure::runtime(format!("{}: {e}", out_path.display())))?;
         rows += 1;
         next += step;
@@ -241,7 +257,9 @@ fn cmd_replay(file: &Path, json: bool) -> Result<(), Failure> {
         writeln!(out, "{}", report::watch_header())?;
     }
     let mut det = LeakDetector::new(DetectorConfig::default());
-    for row in memcg_core::trace::TraceReader::new(reader) {
+    let rows = memcg_core::trace::TraceReader::new(reader)
+        .map_err(|e| Failure::runtime(format!("{}: {e}", file.display())))?;
+    for row in rows {
         let (t, snap) = row.map_err(|e| Failure::runtime(format!("{}: {e}", file.display())))?;
         let a = det
             .update(t, &snap)
