@@ -156,6 +156,85 @@ pub fn file_read_to_string(file: &File) -> String {
     s
 }
 
+/// The scalar `/proc/<pid>/cgroup` parse: the path of the v1 `memory` entry and of the v2
+/// `0::` entry, borrowed.
+#[must_use]
+pub fn scalar_proc_cgroup(input: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
+    let (mut v1, mut v2) = (None, None);
+    let mut rest = input;
+    while !rest.is_empty() {
+        let end = memchr(b'\n', rest).unwrap_or(rest.len());
+        let line = &rest[..end];
+        rest = &rest[(end + 1).min(rest.len())..];
+        let Some(a) = memchr(b':', line) else {
+            continue;
+        };
+        let Some(b) = memchr(b':', &line[a + 1..]).map(|b| a + 1 + b) else {
+            continue;
+        };
+        let ctrl = &line[a + 1..b];
+        let path = &line[b + 1..];
+        if ctrl.is_empty() && &line[..a] == b"0" {
+            v2 = Some(path);
+        } else if v1.is_none() && ctrl.split(|&c| c == b',').any(|c| c == b"memory") {
+            v1 = Some(path);
+        }
+    }
+    (v1, v2)
+}
+
+/// The naive `/proc/<pid>/cgroup` parse: owned strings for every entry.
+#[must_use]
+pub fn naive_proc_cgroup(input: &[u8]) -> Vec<(String, Vec<String>, String)> {
+    let Ok(text) = std::str::from_utf8(input) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|l| {
+            let mut it = l.splitn(3, ':');
+            Some((
+                it.next()?.to_string(),
+                it.next()?.split(',').map(str::to_string).collect(),
+                it.next()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// The scalar mountinfo parse: counts the cgroup mounts (fs type `cgroup` or `cgroup2`).
+#[must_use]
+pub fn scalar_mountinfo(input: &[u8]) -> usize {
+    let mut n = 0;
+    let mut rest = input;
+    while !rest.is_empty() {
+        let end = memchr(b'\n', rest).unwrap_or(rest.len());
+        let line = &rest[..end];
+        rest = &rest[(end + 1).min(rest.len())..];
+        let Some(sep) = memchr::memmem::find(line, b" - ") else {
+            continue;
+        };
+        let fstype = line[sep + 3..]
+            .split(|&b| b == b' ')
+            .next()
+            .unwrap_or_default();
+        if fstype == b"cgroup" || fstype == b"cgroup2" {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// The naive mountinfo parse: one `Vec<String>` of fields per mount.
+#[must_use]
+pub fn naive_mountinfo(input: &[u8]) -> Vec<Vec<String>> {
+    let Ok(text) = std::str::from_utf8(input) else {
+        return Vec::new();
+    };
+    text.lines()
+        .map(|l| l.split_whitespace().map(str::to_string).collect())
+        .collect()
+}
+
 /// A fixed struct the scalar baseline fills.
 pub trait ScalarKeys: Default {
     /// Stores `value` under `key` if the struct has a field for it.

@@ -689,22 +689,51 @@ pub fn sampler_groups() -> Vec<Group> {
     }]
 }
 
-/// The trend groups: the detector and the estimators over a real v2 trace.
+/// A per-sample contender over the trace's signal (`unreclaimable_bytes` as `f64`).
+fn per_sample<S: 'static>(
+    id: &'static str,
+    about: &'static str,
+    signal: &[(f64, f64)],
+    fresh: impl Fn() -> S + 'static,
+    mut step: impl FnMut(&mut S, f64, f64) + 'static,
+) -> Contender {
+    let signal = signal.to_vec();
+    stateful(id, about, true, true, move || {
+        let mut st = fresh();
+        for &(t, y) in &signal {
+            step(&mut st, black_box(t), black_box(y));
+        }
+        black_box(&st);
+    })
+}
+
+/// The trend group: the detector and each estimator, per sample, over a real v2 trace.
 #[must_use]
 pub fn trend_groups() -> Vec<Group> {
+    use memcg_core::trend::{
+        mann_kendall, time_to_limit, FloorTracker, Holt, OnsetDetector, TheilSen, WindowedOls,
+    };
     let samples = crate::trace::load_v2_trace(fixtures::TRACE);
     let n = samples.len() as u64;
     let s1 = samples.clone();
+    let signal: Vec<(f64, f64)> = samples
+        .iter()
+        .map(|(t, s)| (*t, s.unreclaimable_bytes() as f64))
+        .collect();
+    let limit = samples
+        .iter()
+        .find_map(|(_, s)| s.effective_limit_bytes.and_then(|l| l.bytes()))
+        .unwrap_or(u64::MAX) as f64;
     vec![Group {
-        name: "leak_detector",
+        name: "trend",
         suite: Suite::Trend,
         fixture: format!("{} ({n} samples)", fixtures::TRACE),
         unit: Unit::Samples(n),
         baseline: "signal_only",
         contenders: vec![
             stateful(
-                "memcg_update",
-                "memcg_core::trend::LeakDetector::update, per sample",
+                "leak_detector",
+                "memcg_core::trend::LeakDetector::update (default config)",
                 true,
                 true,
                 move || {
@@ -712,6 +741,75 @@ pub fn trend_groups() -> Vec<Group> {
                     for (t, s) in &samples {
                         black_box(d.update(*t, black_box(s)).ok());
                     }
+                },
+            ),
+            per_sample(
+                "windowed_ols",
+                "WindowedOls<64> (60 s window): push + fit",
+                &signal,
+                || WindowedOls::<64>::new(60.0),
+                |o, t, y| {
+                    o.push(t, y);
+                    black_box(o.fit());
+                },
+            ),
+            per_sample(
+                "holt",
+                "Holt (2 s, 5 s): update + trend",
+                &signal,
+                || Holt::new(2.0, 5.0),
+                |h, t, y| {
+                    h.update(t, y);
+                    black_box(h.trend());
+                },
+            ),
+            per_sample(
+                "theil_sen",
+                "TheilSen<32>: push + slope (O(N^2) pairs)",
+                &signal,
+                TheilSen::<32>::new,
+                |ts, t, y| {
+                    ts.push(t, y);
+                    black_box(ts.slope());
+                },
+            ),
+            per_sample(
+                "mann_kendall",
+                "mann_kendall over the last 32 values",
+                &signal,
+                || ([0f64; 32], 0usize),
+                |(w, i), _t, y| {
+                    w[*i % 32] = y;
+                    *i += 1;
+                    black_box(mann_kendall(&w[..(*i).min(32)]));
+                },
+            ),
+            per_sample(
+                "floor",
+                "FloorTracker<32> (the detector's parameters): update + floor",
+                &signal,
+                || FloorTracker::<32>::new(0.2, 1_048_576.0, 5.0, 720.0, 1.5),
+                |f, t, y| {
+                    f.update(t, y);
+                    black_box(f.floor());
+                },
+            ),
+            per_sample(
+                "onset",
+                "OnsetDetector (Page-Hinkley): update",
+                &signal,
+                || OnsetDetector::new(4096.0, 8_388_608.0, 10.0),
+                |o, t, y| {
+                    black_box(o.update(t, y));
+                },
+            ),
+            per_sample(
+                "projection",
+                "time_to_limit from level and slope interval",
+                &signal,
+                move || limit,
+                |l, _t, y| {
+                    black_box(time_to_limit(y, *l, 1e5, 5e4, 2e5));
                 },
             ),
             stateful(
@@ -729,11 +827,85 @@ pub fn trend_groups() -> Vec<Group> {
     }]
 }
 
+/// The `/proc` parser groups: `/proc/<pid>/cgroup` and `/proc/<pid>/mountinfo`.
+#[must_use]
+pub fn proc_groups() -> Vec<Group> {
+    use memcg_core::proc::{cgroup, mountinfo};
+    let mut g = vec![
+        file_group(
+            "proc_cgroup",
+            "corpus/opencontainers-cgroups/proc-self-cgroup/hybrid/cgroup".into(),
+            "scalar",
+            |b| {
+                vec![
+                    memcg_parse("memcg_core::proc::cgroup::MemoryPaths::parse", b, |b| {
+                        cgroup::MemoryPaths::parse(b)
+                            .map(|p| (p.v1.map(|e| e.path.len()), p.v2.map(|e| e.path.len())))
+                    }),
+                    on_bytes(
+                        "scalar",
+                        "hand-written: memchr lines and ':', find the memory and 0:: entries",
+                        false,
+                        b,
+                        |b| {
+                            let (a, c) = bl::scalar_proc_cgroup(b);
+                            (a.map(<[u8]>::len), c.map(<[u8]>::len))
+                        },
+                    ),
+                    on_bytes(
+                        "naive",
+                        "lines() + splitn(3, ':') into Vec<(String, Vec<String>, String)>",
+                        false,
+                        b,
+                        bl::naive_proc_cgroup,
+                    ),
+                ]
+            },
+        ),
+        file_group(
+            "proc_mountinfo",
+            "corpus/opencontainers-cgroups/mountinfo/systemdMountinfo/mountinfo".into(),
+            "scalar",
+            |b| {
+                vec![
+                    memcg_parse("memcg_core::proc::mountinfo::mounts, every mount", b, |b| {
+                        mountinfo::mounts(b).try_fold(0usize, |n, m| {
+                            m.map(|m| n + usize::from(m.is_cgroup1() || m.is_cgroup2()))
+                        })
+                    }),
+                    on_bytes(
+                        "scalar",
+                        "hand-written: memchr lines, split on ' ', find ' - ' and the fs type",
+                        false,
+                        b,
+                        bl::scalar_mountinfo,
+                    ),
+                    on_bytes(
+                        "naive",
+                        "lines() + split_whitespace() into Vec<String> per mount",
+                        false,
+                        b,
+                        bl::naive_mountinfo,
+                    ),
+                ]
+            },
+        ),
+    ];
+    for x in &mut g {
+        x.suite = Suite::Parse;
+    }
+    g
+}
+
 /// Every group of `suite`.
 #[must_use]
 pub fn groups(suite: Suite) -> Vec<Group> {
     match suite {
-        Suite::Parse => parse_groups(),
+        Suite::Parse => {
+            let mut g = parse_groups();
+            g.extend(proc_groups());
+            g
+        }
         Suite::Snapshot => snapshot_groups(),
         Suite::Sampler => sampler_groups(),
         Suite::Trend => trend_groups(),
