@@ -667,6 +667,53 @@ pub fn sampler_groups() -> Vec<Group> {
             },
         ),
     ];
+    // What a sampler with one pread per file would cost: the same preads, then the same
+    // Snapshot from the bytes (a diagnostic for the gap between the two above).
+    let mut kept: Vec<(usize, File, Vec<u8>, usize)> = names
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| Some((i, File::open(dir.join(n)).ok()?, vec![0u8; 4096], 0)))
+        .collect();
+    contenders.push(stateful(
+        "preads_then_parse",
+        "one pread per file, then Snapshot::from_v1/from_v2 on the bytes",
+        false,
+        false,
+        move || {
+            let mut got: [Option<&[u8]>; 9] = [None; 9];
+            for (i, f, b, n) in &mut kept {
+                *n = f.read_at(b, 0).unwrap_or(0);
+                got[*i] = Some(&b[..*n]);
+            }
+            let snap = if v1 {
+                Snapshot::from_v1(&V1Files {
+                    usage_in_bytes: got[0].unwrap_or_default(),
+                    limit_in_bytes: got[1],
+                    max_usage_in_bytes: got[2],
+                    failcnt: got[3],
+                    stat: got[4],
+                    oom_control: got[5],
+                    use_hierarchy: got[6],
+                    memsw_limit_in_bytes: got[7],
+                    pressure: got[8],
+                })
+            } else {
+                Snapshot::from_v2(&V2Files {
+                    current: got[0].unwrap_or_default(),
+                    max: got[1],
+                    high: got[2],
+                    peak: got[3],
+                    stat: got[4],
+                    events: got[5],
+                    swap_current: got[6],
+                    swap_max: got[7],
+                    pressure: got[8],
+                    ancestors_limit: None,
+                })
+            };
+            black_box(snap.ok());
+        },
+    ));
     if v1 {
         let ctl = cgroups_rs::memory::MemController::new(d2, false);
         contenders.push(stateful(
