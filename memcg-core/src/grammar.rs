@@ -23,7 +23,7 @@
 //! and a missing final newline, because copies of cgroup files (test fixtures, bind mounts,
 //! files written by hand) have all of them. A NUL or other control byte is an error.
 
-use nom::bytes::complete::{take_till, take_while, take_while1};
+use nom::bytes::complete::{take_till, take_while};
 use nom::IResult;
 
 use crate::error::{FileKind, ParseError, Reason};
@@ -89,6 +89,52 @@ fn is_fast_key_byte(b: u8) -> bool {
     b > b' ' && b != 0x7f
 }
 
+/// The length of the leading run of fast key bytes, eight bytes at a time.
+///
+/// Why not `take_while1(is_fast_key_byte)`: v1 keys run to 30 bytes
+/// (`total_workingset_activate_anon`), and a byte-at-a-time loop over them was what kept the
+/// v1 `memory.stat` parse behind the hand-written `memchr` baseline in the benches. Each
+/// 8-byte word is tested at once for a byte below `0x21` (space, tab, `\r`, `\n`, controls)
+/// or equal to `0x7f` with the classic "has less than" / "has zero byte" bit tricks: a
+/// flagged bit may be spurious only *above* the first real match (borrows run upward), so
+/// the lowest flagged byte is exact. Plain safe code: the loads are `u64::from_le_bytes`.
+#[inline]
+fn fast_key_len(i: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut n = 0;
+    while let Some(chunk) = i.get(n..n + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word);
+        let below = x.wrapping_sub(ONES * 0x21) & !x & HIGH;
+        let y = x ^ (ONES * 0x7f);
+        let del = y.wrapping_sub(ONES) & !y & HIGH;
+        let m = below | del;
+        if m != 0 {
+            return n + (m.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    while n < i.len() && is_fast_key_byte(i[n]) {
+        n += 1;
+    }
+    n
+}
+
+/// nom: a key of the fast rule: one or more fast key bytes (see [`fast_key_len`]).
+#[inline]
+fn fast_key(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    match fast_key_len(i) {
+        0 => Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::TakeWhile1,
+        ))),
+        n => Ok((&i[n..], &i[..n])),
+    }
+}
+
 /// nom: up to 19 decimal digits folded into a `u64` as they are scanned (19 digits cannot
 /// overflow). Fails on zero digits; stops before the 20th (the caller then falls back to the
 /// general grammar, which checks overflow).
@@ -128,8 +174,7 @@ fn line_end(i: &[u8]) -> Option<&[u8]> {
 /// input after the line; `None` for any other line (the general grammar then reads it).
 #[inline]
 pub(crate) fn kernel_kv_line(i: &[u8]) -> Option<(&[u8], u64, &[u8])> {
-    let (after_key, key) =
-        take_while1::<_, _, nom::error::Error<&[u8]>>(is_fast_key_byte)(i).ok()?;
+    let (after_key, key) = fast_key(i).ok()?;
     let after_sp = after_key.strip_prefix(b" ")?;
     let (after_v, v) = digits19(after_sp).ok()?;
     if i.len() - after_v.len() > MAX_LINE {
@@ -562,6 +607,21 @@ mod tests {
             assert_eq!(fast, general, "{:?}", String::from_utf8_lossy(c));
             let k = FileKind::V2MemoryCurrent;
             assert_eq!(parse_single_u64(k, c), single_general(k, c));
+        }
+    }
+
+    #[test]
+    fn fast_key_len_matches_a_byte_loop() {
+        for b in 0..=255u8 {
+            for at in 0..20 {
+                let mut v = vec![b'k'; 20];
+                v[at] = b;
+                let expect = v
+                    .iter()
+                    .position(|&c| !is_fast_key_byte(c))
+                    .unwrap_or(v.len());
+                assert_eq!(fast_key_len(&v), expect, "byte {b:#x} at {at}");
+            }
         }
     }
 
