@@ -173,6 +173,27 @@ fn replay_separates_leak_from_page_cache() {
 }
 
 #[test]
+fn replay_plot_writes_an_svg() {
+    let traces = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/traces-v2");
+    let out = std::env::temp_dir().join(format!("memcg-plot-{}.svg", std::process::id()));
+    let o = memcg(&[
+        "replay",
+        traces.join("04_sawtooth_leak_oom.csv").to_str().unwrap(),
+        "--plot",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(svg.starts_with("<svg"));
+    assert!(svg.contains("first leak verdict at"));
+    assert!(svg.contains("limit 180 MiB"));
+    let _ = std::fs::remove_file(&out);
+    let o = memcg(&["replay", "x.csv", "--plot", "out.png"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--plot writes SVG"));
+}
+
+#[test]
 fn record_then_replay_round_trip() {
     let own = memcg(&["snapshot"]);
     let dir = if own.status.success() {

@@ -30,6 +30,7 @@ pub(crate) enum Command {
     Replay {
         file: PathBuf,
         json: bool,
+        plot: Option<PathBuf>,
     },
     Run {
         limit: Option<u64>,
@@ -119,6 +120,7 @@ pub(crate) fn parse(raw: &[String]) -> Result<Args, String> {
     let mut listen: Option<String> = None;
     let mut root: Option<PathBuf> = None;
     let mut pattern: Option<String> = None;
+    let mut plot: Option<PathBuf> = None;
     let mut positional: Vec<String> = Vec::new();
     let mut cmd: Vec<String> = Vec::new();
     let mut i = 1;
@@ -140,6 +142,7 @@ pub(crate) fn parse(raw: &[String]) -> Result<Args, String> {
             "--listen" => listen = Some(value(argv, &mut i, a)?.to_string()),
             "--root" => root = Some(PathBuf::from(value(argv, &mut i, a)?)),
             "--match" => pattern = Some(value(argv, &mut i, a)?.to_string()),
+            "--plot" => plot = Some(PathBuf::from(value(argv, &mut i, a)?)),
             "-h" | "--help" => return Ok(Args::Help),
             "--" => {
                 cmd.extend(argv[i + 1..].iter().cloned());
@@ -163,6 +166,7 @@ pub(crate) fn parse(raw: &[String]) -> Result<Args, String> {
             ("--listen", listen.is_some()),
             ("--root", root.is_some()),
             ("--match", pattern.is_some()),
+            ("--plot", plot.is_some()),
         ];
         for (name, on) in used {
             if on && !ok.contains(&name) {
@@ -208,11 +212,20 @@ pub(crate) fn parse(raw: &[String]) -> Result<Args, String> {
             }
         }
         "replay" => {
-            allow(&["--json"])?;
+            allow(&["--json", "--plot"])?;
+            if let Some(p) = &plot {
+                if p.extension().and_then(|e| e.to_str()) != Some("svg") {
+                    return Err(format!(
+                        "--plot writes SVG: give a file name ending in .svg, not {}",
+                        p.display()
+                    ));
+                }
+            }
             match positional.as_slice() {
                 [f] => Command::Replay {
                     file: PathBuf::from(f),
                     json,
+                    plot,
                 },
                 _ => return Err("`memcg replay` takes exactly one FILE.csv".into()),
             }

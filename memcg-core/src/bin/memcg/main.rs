@@ -3,6 +3,7 @@
 
 mod args;
 mod exporter;
+mod plot;
 mod run;
 
 use std::io::{self, BufRead, BufReader, Write};
@@ -24,7 +25,7 @@ USAGE:
     memcg snapshot [DIR] [--json]
     memcg watch    [DIR] [--interval S] [--count N] [--json]
     memcg record   [DIR] --out FILE.csv [--interval S] [--duration S]
-    memcg replay   FILE.csv [--json]
+    memcg replay   FILE.csv [--json] [--plot OUT.svg]
     memcg run      [--limit BYTES] [--interval S] [--json] -- CMD [ARGS...]
     memcg exporter [--listen ADDR:PORT] [--root DIR] [--interval S] [--match GLOB]
 
@@ -110,7 +111,7 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             interval,
             duration,
         } => cmd_record(dir, &out, interval, duration),
-        Command::Replay { file, json } => cmd_replay(&file, json),
+        Command::Replay { file, json, plot } => cmd_replay(&file, json, plot.as_deref()),
         Command::Run {
             limit,
             interval,
@@ -248,7 +249,7 @@ fn cmd_record(
     Ok(())
 }
 
-fn cmd_replay(file: &Path, json: bool) -> Result<(), Failure> {
+fn cmd_replay(file: &Path, json: bool, plot: Option<&Path>) -> Result<(), Failure> {
     let f = std::fs::File::open(file)
         .map_err(|e| Failure::runtime(format!("{}: {e}", file.display())))?;
     let reader: Box<dyn BufRead> = Box::new(BufReader::new(f));
@@ -257,6 +258,7 @@ fn cmd_replay(file: &Path, json: bool) -> Result<(), Failure> {
         writeln!(out, "{}", report::watch_header())?;
     }
     let mut det = LeakDetector::new(DetectorConfig::default());
+    let mut points = Vec::new();
     let rows = memcg_core::trace::TraceReader::new(reader)
         .map_err(|e| Failure::runtime(format!("{}: {e}", file.display())))?;
     for row in rows {
@@ -269,6 +271,23 @@ fn cmd_replay(file: &Path, json: bool) -> Result<(), Failure> {
         } else {
             writeln!(out, "{}", report::watch_line(t, &snap, &a))?;
         }
+        if plot.is_some() {
+            points.push(plot::Point {
+                t,
+                usage: snap.usage_bytes as f64,
+                a,
+            });
+        }
+    }
+    if let Some(p) = plot {
+        let title = format!(
+            "memcg replay {}",
+            file.file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+        );
+        std::fs::write(p, plot::svg(&title, &points))
+            .map_err(|e| Failure::runtime(format!("{}: {e}", p.display())))?;
+        eprintln!("memcg: wrote {}", p.display());
     }
     Ok(())
 }
