@@ -5,6 +5,19 @@
 //! digit and a generic error type; ours reads up to 19 digits with no check, and checks only
 //! the 20th). Nothing here allocates: every parser borrows its input and returns `Copy` data.
 //!
+//! ## Fast path
+//!
+//! Almost every line the kernel prints has one shape: `key SP digits LF`, with at most 19
+//! digits. [`parse_keyed`] and the single-value parsers first try that shape with a small nom
+//! rule ([`kernel_kv_line`], [`kernel_single`]): one pass over the line, the number folded as it
+//! is scanned, no error bookkeeping. Any line that is not exactly that shape (indentation,
+//! tabs, `\r`, trailing blanks, a sign, 20 digits, a control byte, a line over [`MAX_LINE`])
+//! is handed, from its first byte, to the general grammar ([`Lines`]), which applies every
+//! rule and builds every error. A line the fast rule accepts is one the general grammar would
+//! accept with the same key and value, so results and errors (line, offset, reason) are the
+//! same either way; the benches (`benches/`, `docs/performance.md`) show why it exists: the
+//! general grammar scans each line four times (line end, control bytes, key, value).
+//!
 //! Accepted whitespace: the kernel separates key and value with one space and ends lines with
 //! `\n`. memcg also accepts tabs and runs of spaces, leading indentation, `\r\n`, blank lines
 //! and a missing final newline, because copies of cgroup files (test fixtures, bind mounts,
@@ -67,6 +80,115 @@ pub fn parse_u64(s: &[u8]) -> Result<u64, (usize, Reason)> {
         i += 1;
     }
     Ok(v)
+}
+
+/// A byte the fast path accepts in a key: printable, not a space (the general grammar's key
+/// is anything up to a space, tab or `\r`, minus control bytes and DEL).
+#[inline]
+fn is_fast_key_byte(b: u8) -> bool {
+    b > b' ' && b != 0x7f
+}
+
+/// The length of the leading run of fast key bytes, eight bytes at a time.
+///
+/// Why not `take_while1(is_fast_key_byte)`: v1 keys run to 30 bytes
+/// (`total_workingset_activate_anon`), and a byte-at-a-time loop over them was what kept the
+/// v1 `memory.stat` parse behind the hand-written `memchr` baseline in the benches. Each
+/// 8-byte word is tested at once for a byte below `0x21` (space, tab, `\r`, `\n`, controls)
+/// or equal to `0x7f` with the classic "has less than" / "has zero byte" bit tricks: a
+/// flagged bit may be spurious only *above* the first real match (borrows run upward), so
+/// the lowest flagged byte is exact. Plain safe code: the loads are `u64::from_le_bytes`.
+#[inline]
+fn fast_key_len(i: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut n = 0;
+    while let Some(chunk) = i.get(n..n + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word);
+        let below = x.wrapping_sub(ONES * 0x21) & !x & HIGH;
+        let y = x ^ (ONES * 0x7f);
+        let del = y.wrapping_sub(ONES) & !y & HIGH;
+        let m = below | del;
+        if m != 0 {
+            return n + (m.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    while n < i.len() && is_fast_key_byte(i[n]) {
+        n += 1;
+    }
+    n
+}
+
+/// nom: a key of the fast rule: one or more fast key bytes (see [`fast_key_len`]).
+#[inline]
+fn fast_key(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    match fast_key_len(i) {
+        0 => Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::TakeWhile1,
+        ))),
+        n => Ok((&i[n..], &i[..n])),
+    }
+}
+
+/// nom: up to 19 decimal digits folded into a `u64` as they are scanned (19 digits cannot
+/// overflow). Fails on zero digits; stops before the 20th (the caller then falls back to the
+/// general grammar, which checks overflow).
+#[inline]
+fn digits19(i: &[u8]) -> IResult<&[u8], u64> {
+    let mut v: u64 = 0;
+    let mut n = 0;
+    while n < i.len() && n < 19 {
+        let d = i[n].wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        v = v * 10 + u64::from(d);
+        n += 1;
+    }
+    if n == 0 {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Digit,
+        )));
+    }
+    Ok((&i[n..], v))
+}
+
+/// nom: the end of a kernel line: `\n`, or the end of the input.
+#[inline]
+fn line_end(i: &[u8]) -> Option<&[u8]> {
+    match i.first() {
+        None => Some(i),
+        Some(b'\n') => Some(&i[1..]),
+        Some(_) => None,
+    }
+}
+
+/// The fast rule: one line of exactly the kernel's shape `key SP digits (LF | end)`, at most
+/// [`MAX_LINE`] bytes before the newline, at most 19 digits. Returns the key, the value and the
+/// input after the line; `None` for any other line (the general grammar then reads it).
+#[inline]
+pub(crate) fn kernel_kv_line(i: &[u8]) -> Option<(&[u8], u64, &[u8])> {
+    let (after_key, key) = fast_key(i).ok()?;
+    let after_sp = after_key.strip_prefix(b" ")?;
+    let (after_v, v) = digits19(after_sp).ok()?;
+    if i.len() - after_v.len() > MAX_LINE {
+        return None;
+    }
+    Some((key, v, line_end(after_v)?))
+}
+
+/// The fast rule of a single-value file: `digits (LF)?` and nothing else, at most 19 digits.
+#[inline]
+pub(crate) fn kernel_single(i: &[u8]) -> Option<u64> {
+    let (rest, v) = digits19(i).ok()?;
+    line_end(rest).filter(|r| r.is_empty())?;
+    Some(v)
 }
 
 /// Parses a counter the way runc's `ParseUint` does: a negative number (per-CPU drift on real
@@ -243,6 +365,14 @@ impl<'a> Iterator for KeyValues<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
+        // The kernel's own line shape in one pass (see the module docs); anything else, and
+        // every error, goes through the general grammar.
+        if !self.lines.done {
+            if let Some((key, value, after)) = kernel_kv_line(&self.lines.input[self.lines.pos..]) {
+                self.lines.pos = self.lines.input.len() - after.len();
+                return Some(Ok((key, value)));
+            }
+        }
         let line = match self.lines.next()? {
             Ok(l) => l,
             Err(e) => return Some(Err(e)),
@@ -272,13 +402,31 @@ pub fn parse_keyed(
     input: &[u8],
     mut set: impl FnMut(&[u8], u64),
 ) -> Result<(), ParseError> {
-    let mut lines = Lines::new(kind, input);
+    let mut rest = input;
     let mut any = false;
-    while let Some(line) = lines.next() {
+    while !rest.is_empty() {
+        // The kernel's own line shape, in one pass.
+        if let Some((key, value, after)) = kernel_kv_line(rest) {
+            set(key, value);
+            any = true;
+            rest = after;
+            continue;
+        }
+        // Anything else: the general grammar reads this one line, with every rule and error.
+        let mut lines = Lines {
+            input,
+            pos: input.len() - rest.len(),
+            kind,
+            done: false,
+        };
+        let Some(line) = lines.next() else {
+            break; // only blank lines were left
+        };
         let line = line?;
         let v = kv_value(&lines, &line)?;
         set(line.key, v);
         any = true;
+        rest = &input[lines.pos..];
     }
     if !any {
         return Err(ParseError::at(kind, input, 0, Reason::Empty));
@@ -315,6 +463,9 @@ pub fn single_token(kind: FileKind, input: &[u8]) -> Result<(&[u8], usize), Pars
 /// Parses a single-value counter file (`memory.current`, `memory.usage_in_bytes`, …): one
 /// unsigned decimal. A negative value is an error here (no kernel prints one in these files).
 pub fn parse_single_u64(kind: FileKind, input: &[u8]) -> Result<u64, ParseError> {
+    if let Some(v) = kernel_single(input) {
+        return Ok(v);
+    }
     let (tok, off) = single_token(kind, input)?;
     parse_u64(tok).map_err(|(i, r)| {
         let i = if r == Reason::Overflow { 0 } else { i };
@@ -378,6 +529,133 @@ mod tests {
         assert_eq!(e.reason, Reason::Empty);
         let e = parse_keyed(FileKind::V2MemoryStat, b"a 1\nb\0 2", |_, _| {}).unwrap_err();
         assert_eq!((e.line, e.offset, e.reason), (2, 5, Reason::InvalidByte));
+    }
+
+    /// The general grammar alone, as `parse_keyed` was before the fast path: the reference
+    /// the fast path must agree with.
+    fn parse_keyed_general(
+        kind: FileKind,
+        input: &[u8],
+        mut set: impl FnMut(&[u8], u64),
+    ) -> Result<(), ParseError> {
+        let mut lines = Lines::new(kind, input);
+        let mut any = false;
+        while let Some(line) = lines.next() {
+            let line = line?;
+            let v = kv_value(&lines, &line)?;
+            set(line.key, v);
+            any = true;
+        }
+        if !any {
+            return Err(ParseError::at(kind, input, 0, Reason::Empty));
+        }
+        Ok(())
+    }
+
+    fn single_general(kind: FileKind, input: &[u8]) -> Result<u64, ParseError> {
+        let (tok, off) = single_token(kind, input)?;
+        parse_u64(tok).map_err(|(i, r)| {
+            let i = if r == Reason::Overflow { 0 } else { i };
+            ParseError::at(kind, input, off + i, r)
+        })
+    }
+
+    type Pairs = Result<Vec<(Vec<u8>, u64)>, ParseError>;
+
+    fn keyed_both(input: &[u8]) -> (Pairs, Pairs) {
+        let mut a = Vec::new();
+        let ra = parse_keyed(FileKind::V2MemoryStat, input, |k, v| {
+            a.push((k.to_vec(), v))
+        });
+        let mut b = Vec::new();
+        let rb = parse_keyed_general(FileKind::V2MemoryStat, input, |k, v| {
+            b.push((k.to_vec(), v))
+        });
+        (ra.map(|()| a), rb.map(|()| b))
+    }
+
+    #[test]
+    fn fast_path_edges_agree_with_the_general_grammar() {
+        let long_key = [b'k'; MAX_LINE - 2];
+        let mut long = long_key.to_vec();
+        long.extend_from_slice(b" 12\n");
+        let cases: &[&[u8]] = &[
+            b"a 1\nb 2\n",
+            b"a 1\nb 2",
+            b"a 1\n\nb 2\n",
+            b"a 1\r\nb 2\n",
+            b"a\t1\n",
+            b"a  1\n",
+            b" a 1\n",
+            b"a 1 \n",
+            b"a -5\n",
+            b"a 1234567890123456789\n",
+            b"a 12345678901234567890\n",
+            b"a 18446744073709551616\n",
+            b"a 1x\n",
+            b"a\x7f 1\n",
+            b"a\x01 1\n",
+            b"\xc3\xa9 1\n",
+            b"a 1\nlol\n",
+            b"\n\n",
+            b"",
+            b"a 1\na 2\n",
+            &long,
+        ];
+        for c in cases {
+            let (fast, general) = keyed_both(c);
+            assert_eq!(fast, general, "{:?}", String::from_utf8_lossy(c));
+            let k = FileKind::V2MemoryCurrent;
+            assert_eq!(parse_single_u64(k, c), single_general(k, c));
+        }
+    }
+
+    #[test]
+    fn fast_key_len_matches_a_byte_loop() {
+        for b in 0..=255u8 {
+            for at in 0..20 {
+                let mut v = vec![b'k'; 20];
+                v[at] = b;
+                let expect = v
+                    .iter()
+                    .position(|&c| !is_fast_key_byte(c))
+                    .unwrap_or(v.len());
+                assert_eq!(fast_key_len(&v), expect, "byte {b:#x} at {at}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_agrees_on_arbitrary_bytes(input in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::sample::select(b"ab_ 0123456789\n".to_vec()),
+                proptest::num::u8::ANY,
+            ],
+            0..64,
+        )) {
+            let (fast, general) = keyed_both(&input);
+            proptest::prop_assert_eq!(&fast, &general);
+            let kv: Vec<_> = KeyValues::new(FileKind::V2MemoryStat, &input)
+                .map(|r| r.map(|(k, v)| (k.to_vec(), v)))
+                .collect();
+            let mut reference = Vec::new();
+            let mut lines = Lines::new(FileKind::V2MemoryStat, &input);
+            while let Some(l) = lines.next() {
+                // As KeyValues did before the fast path: a bad value is yielded and the
+                // iteration goes on; a bad line (control byte, too long) ends it.
+                reference.push(l.and_then(|l| kv_value(&lines, &l).map(|v| (l.key.to_vec(), v))));
+            }
+            proptest::prop_assert_eq!(kv, reference);
+            let k = FileKind::V2MemoryCurrent;
+            proptest::prop_assert_eq!(parse_single_u64(k, &input), single_general(k, &input));
+            proptest::prop_assert_eq!(
+                crate::limit::parse_v2_limit(FileKind::V2MemoryMax, &input).ok(),
+                single_token(FileKind::V2MemoryMax, &input).ok().and_then(|(t, _)| {
+                    if t == b"max" { Some(crate::Limit::Unlimited) } else { parse_u64(t).ok().map(crate::Limit::Bytes) }
+                })
+            );
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Memory limits: a byte count, or unlimited.
 
 use crate::error::{FileKind, ParseError, Reason};
-use crate::grammar::{parse_u64, single_token};
+use crate::grammar::{kernel_single, parse_u64, single_token};
 
 /// v1 limits at or above this value mean "no limit". The kernel prints
 /// `PAGE_COUNTER_MAX × PAGE_SIZE` (9223372036854771712 with 4 KiB pages, 9223372036854710272
@@ -77,6 +77,14 @@ impl serde::Serialize for Limit {
 /// # Errors
 /// Empty, negative, non-numeric, overflowing or multi-value input.
 pub fn parse_v2_limit(kind: FileKind, input: &[u8]) -> Result<Limit, ParseError> {
+    // Fast path: exactly what the kernel prints (`max\n` or digits and `\n`); anything else
+    // goes through the general grammar below, which gives the same answer or the error.
+    if input == b"max\n" || input == b"max" {
+        return Ok(Limit::Unlimited);
+    }
+    if let Some(v) = kernel_single(input) {
+        return Ok(Limit::Bytes(v));
+    }
     let (tok, off) = single_token(kind, input)?;
     if tok == b"max" {
         return Ok(Limit::Unlimited);
@@ -94,6 +102,10 @@ pub fn parse_v2_limit(kind: FileKind, input: &[u8]) -> Result<Limit, ParseError>
 /// # Errors
 /// Empty, non-numeric, overflowing or multi-value input.
 pub fn parse_v1_limit(kind: FileKind, input: &[u8]) -> Result<Limit, ParseError> {
+    // Fast path: digits and `\n`, as the kernel prints them (see `parse_v2_limit`).
+    if let Some(v) = kernel_single(input) {
+        return Ok(Limit::from_v1_bytes(v));
+    }
     let (tok, off) = single_token(kind, input)?;
     if tok == b"-1" {
         return Ok(Limit::Unlimited);
