@@ -303,6 +303,15 @@ fn main() -> ExitCode {
             "×",
         );
     }
+    for g in ["v2_memory_stat", "v1_memory_stat"] {
+        target(
+            &format!("{g}: C ABI parse ≤ 1.1× the Rust parse"),
+            ratio(g, "memcg_ffi", "memcg"),
+            pratio(g, "memcg_ffi", "memcg"),
+            &|v| v <= 1.1,
+            "×",
+        );
+    }
     for g in ["v2_memory_current", "v2_memory_max", "v1_limit_in_bytes"] {
         target(
             &format!("{g}: memcg ≤ 1.2× bare u64"),
