@@ -95,7 +95,8 @@ macro_rules! keyed_storage {
         pub struct $name {
             $( $(#[$fmeta])* pub $field: Option<u64>, )*
             /// How many lines held keys this struct has no field for (a newer kernel's keys).
-            /// Read them with [`Self::unknown`].
+            /// Read them with the borrowing iterator [`crate::grammar::KeyValues`] (flat-keyed
+            /// files also have an `unknown` iterator).
             pub unknown_keys: u32,
             $( $( $(#[$emeta])* pub $ename: $ety, )* )?
         }

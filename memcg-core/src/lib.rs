@@ -65,7 +65,7 @@ pub use limit::Limit;
 pub use parsed::{parse, Parsed};
 pub use pressure::{Pressure, PressureLine};
 #[cfg(feature = "std")]
-pub use read::ReadError;
+pub use read::{ReadError, MAX_FILE_BYTES};
 pub use snapshot::{ExtraStat, Snapshot, Stat, V1Files, V2Files, Version};
 
 #[cfg(doctest)]

@@ -69,9 +69,10 @@ pub enum ReadError {
         #[source]
         source: io::Error,
     },
-    /// This process's or a PID's cgroup could not be found (see [`crate::discovery`]).
+    /// This process's, a PID's or a container's cgroup could not be found (see
+    /// [`crate::discovery`]).
     #[error("cannot find the memory cgroup: {0}")]
-    Discovery(String),
+    Discovery(#[from] crate::discovery::DiscoveryError),
 }
 
 impl ReadError {
@@ -131,14 +132,17 @@ pub(crate) fn pread_all<R: ReadAt + ?Sized>(
 ) -> Result<(), ReadError> {
     buf.clear();
     if buf.capacity() == 0 {
-        buf.reserve(4096);
+        // Small first: most cgroup files are one number; memory.stat grows it once or twice.
+        // The capacity is kept across reads, so the steady state does not allocate, and a
+        // sampler per cgroup costs ~4 KiB of buffers rather than 9 pages.
+        buf.reserve(256);
     }
     loop {
         let len = buf.len();
         if len == buf.capacity() {
             // `len <= MAX_FILE_BYTES` here (a longer read returned above), so this reserves
             // at least one byte.
-            buf.reserve(len.max(4096).min(MAX_FILE_BYTES + 1 - len));
+            buf.reserve(len.max(256).min(MAX_FILE_BYTES + 1 - len));
         }
         // Read at most one byte past the cap: enough to tell "exactly the cap" from "larger".
         let cap = buf.capacity().min(MAX_FILE_BYTES + 1);

@@ -30,12 +30,19 @@ pub(crate) enum Command {
     Replay {
         file: PathBuf,
         json: bool,
+        plot: Option<PathBuf>,
     },
     Run {
         limit: Option<u64>,
         interval: f64,
         json: bool,
         cmd: Vec<String>,
+    },
+    Exporter {
+        listen: String,
+        root: Option<PathBuf>,
+        interval: f64,
+        pattern: Option<String>,
     },
 }
 
@@ -79,8 +86,23 @@ fn value<'a>(argv: &'a [String], i: &mut usize, opt: &str) -> Result<&'a str, St
         .ok_or_else(|| format!("{opt} needs a value"))
 }
 
-/// Parses `argv` (without the program name).
-pub(crate) fn parse(argv: &[String]) -> Result<Args, String> {
+/// Parses `argv` (without the program name). `--opt=value` is accepted for `--opt value`.
+pub(crate) fn parse(raw: &[String]) -> Result<Args, String> {
+    let mut argv: Vec<String> = Vec::with_capacity(raw.len());
+    let mut after_dashes = false;
+    for a in raw {
+        match a.split_once('=') {
+            Some((k, v)) if !after_dashes && k.starts_with("--") && k.len() > 2 => {
+                argv.push(k.to_string());
+                argv.push(v.to_string());
+            }
+            _ => {
+                after_dashes |= a == "--";
+                argv.push(a.clone());
+            }
+        }
+    }
+    let argv = argv.as_slice();
     let Some(sub) = argv.first() else {
         return Ok(Args::Help);
     };
@@ -95,6 +117,10 @@ pub(crate) fn parse(argv: &[String]) -> Result<Args, String> {
     let mut duration: Option<f64> = None;
     let mut out: Option<PathBuf> = None;
     let mut limit: Option<u64> = None;
+    let mut listen: Option<String> = None;
+    let mut root: Option<PathBuf> = None;
+    let mut pattern: Option<String> = None;
+    let mut plot: Option<PathBuf> = None;
     let mut positional: Vec<String> = Vec::new();
     let mut cmd: Vec<String> = Vec::new();
     let mut i = 1;
@@ -113,6 +139,10 @@ pub(crate) fn parse(argv: &[String]) -> Result<Args, String> {
             }
             "--out" | "-o" => out = Some(PathBuf::from(value(argv, &mut i, a)?)),
             "--limit" => limit = Some(parse_bytes(value(argv, &mut i, a)?)?),
+            "--listen" => listen = Some(value(argv, &mut i, a)?.to_string()),
+            "--root" => root = Some(PathBuf::from(value(argv, &mut i, a)?)),
+            "--match" => pattern = Some(value(argv, &mut i, a)?.to_string()),
+            "--plot" => plot = Some(PathBuf::from(value(argv, &mut i, a)?)),
             "-h" | "--help" => return Ok(Args::Help),
             "--" => {
                 cmd.extend(argv[i + 1..].iter().cloned());
@@ -133,6 +163,10 @@ pub(crate) fn parse(argv: &[String]) -> Result<Args, String> {
             ("--duration", duration.is_some()),
             ("--out", out.is_some()),
             ("--limit", limit.is_some()),
+            ("--listen", listen.is_some()),
+            ("--root", root.is_some()),
+            ("--match", pattern.is_some()),
+            ("--plot", plot.is_some()),
         ];
         for (name, on) in used {
             if on && !ok.contains(&name) {
@@ -178,11 +212,20 @@ pub(crate) fn parse(argv: &[String]) -> Result<Args, String> {
             }
         }
         "replay" => {
-            allow(&["--json"])?;
+            allow(&["--json", "--plot"])?;
+            if let Some(p) = &plot {
+                if p.extension().and_then(|e| e.to_str()) != Some("svg") {
+                    return Err(format!(
+                        "--plot writes SVG: give a file name ending in .svg, not {}",
+                        p.display()
+                    ));
+                }
+            }
             match positional.as_slice() {
                 [f] => Command::Replay {
                     file: PathBuf::from(f),
                     json,
+                    plot,
                 },
                 _ => return Err("`memcg replay` takes exactly one FILE.csv".into()),
             }
@@ -200,6 +243,18 @@ pub(crate) fn parse(argv: &[String]) -> Result<Args, String> {
                 interval: interval.unwrap_or(0.5),
                 json,
                 cmd,
+            }
+        }
+        "exporter" => {
+            allow(&["--interval", "--listen", "--root", "--match"])?;
+            if !positional.is_empty() {
+                return Err("`memcg exporter` takes no positional argument (use --root)".into());
+            }
+            Command::Exporter {
+                listen: listen.unwrap_or_else(|| "127.0.0.1:9256".into()),
+                root,
+                interval: interval.unwrap_or(1.0),
+                pattern,
             }
         }
         other => return Err(format!("unknown command {other:?}")),
@@ -237,5 +292,13 @@ mod tests {
             }))
         ));
         assert!(parse(&v("bogus")).is_err());
+        assert!(matches!(
+            parse(&v("exporter --listen=0.0.0.0:9256 --root=/x")),
+            Ok(Args::Run(Command::Exporter { ref listen, .. })) if listen == "0.0.0.0:9256"
+        ));
+        assert!(matches!(
+            parse(&v("run -- env A=b")),
+            Ok(Args::Run(Command::Run { ref cmd, .. })) if cmd == &["env", "A=b"]
+        ));
     }
 }

@@ -2,6 +2,8 @@
 //! running a command in a watched child cgroup.
 
 mod args;
+mod exporter;
+mod plot;
 mod run;
 
 use std::io::{self, BufRead, BufReader, Write};
@@ -23,11 +25,15 @@ USAGE:
     memcg snapshot [DIR] [--json]
     memcg watch    [DIR] [--interval S] [--count N] [--json]
     memcg record   [DIR] --out FILE.csv [--interval S] [--duration S]
-    memcg replay   FILE.csv [--json]
+    memcg replay   FILE.csv [--json] [--plot OUT.svg]
     memcg run      [--limit BYTES] [--interval S] [--json] -- CMD [ARGS...]
+    memcg exporter [--listen ADDR:PORT] [--root DIR] [--interval S] [--match GLOB]
 
 DIR is a cgroup directory (v1 or v2) or any copy of one; it defaults to this process's own
-memory cgroup. BYTES accepts suffixes K, M, G (powers of 1024).
+memory cgroup. BYTES accepts suffixes K, M, G (powers of 1024). The exporter serves
+Prometheus metrics for every memory cgroup under --root (default: the memory hierarchy's
+mount point) on --listen (default 127.0.0.1:9256); --match keeps cgroups whose path
+(relative to the root, starting with /) matches GLOB (`*`, `?`).
 
 Exit status: 0 on success, 1 on a runtime error (printed on stderr), 2 on a usage error.";
 
@@ -105,13 +111,24 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             interval,
             duration,
         } => cmd_record(dir, &out, interval, duration),
-        Command::Replay { file, json } => cmd_replay(&file, json),
+        Command::Replay { file, json, plot } => cmd_replay(&file, json, plot.as_deref()),
         Command::Run {
             limit,
             interval,
             json,
             cmd,
         } => run::cmd_run(limit, interval, json, &cmd),
+        Command::Exporter {
+            listen,
+            root,
+            interval,
+            pattern,
+        } => exporter::cmd_exporter(exporter::Options {
+            listen,
+            root,
+            interval,
+            pattern,
+        }),
     }
 }
 
@@ -219,7 +236,7 @@ fn cmd_record(
             Err(e) => return Err(e.into()),
         };
         writer
-            .write_row(t, &snap)
+            .write(t, &snap)
             .map_err(|e| Failure::runtime(format!("{}: {e}", out_path.display())))?;
         rows += 1;
         next += step;
@@ -232,7 +249,7 @@ fn cmd_record(
     Ok(())
 }
 
-fn cmd_replay(file: &Path, json: bool) -> Result<(), Failure> {
+fn cmd_replay(file: &Path, json: bool, plot: Option<&Path>) -> Result<(), Failure> {
     let f = std::fs::File::open(file)
         .map_err(|e| Failure::runtime(format!("{}: {e}", file.display())))?;
     let reader: Box<dyn BufRead> = Box::new(BufReader::new(f));
@@ -241,7 +258,10 @@ fn cmd_replay(file: &Path, json: bool) -> Result<(), Failure> {
         writeln!(out, "{}", report::watch_header())?;
     }
     let mut det = LeakDetector::new(DetectorConfig::default());
-    for row in memcg_core::trace::TraceReader::new(reader) {
+    let mut points = Vec::new();
+    let rows = memcg_core::trace::TraceReader::new(reader)
+        .map_err(|e| Failure::runtime(format!("{}: {e}", file.display())))?;
+    for row in rows {
         let (t, snap) = row.map_err(|e| Failure::runtime(format!("{}: {e}", file.display())))?;
         let a = det
             .update(t, &snap)
@@ -251,6 +271,23 @@ fn cmd_replay(file: &Path, json: bool) -> Result<(), Failure> {
         } else {
             writeln!(out, "{}", report::watch_line(t, &snap, &a))?;
         }
+        if plot.is_some() {
+            points.push(plot::Point {
+                t,
+                usage: snap.usage_bytes as f64,
+                a,
+            });
+        }
+    }
+    if let Some(p) = plot {
+        let title = format!(
+            "memcg replay {}",
+            file.file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+        );
+        std::fs::write(p, plot::svg(&title, &points))
+            .map_err(|e| Failure::runtime(format!("{}: {e}", p.display())))?;
+        eprintln!("memcg: wrote {}", p.display());
     }
     Ok(())
 }

@@ -87,6 +87,17 @@ struct Summary {
     samples: u64,
 }
 
+/// The command as a short one-line string for messages.
+fn display_cmd(cmd: &[String]) -> String {
+    let full = cmd.join(" ");
+    let first = full.lines().next().unwrap_or("");
+    if first.len() < full.len() || first.chars().count() > 60 {
+        format!("{}…", first.chars().take(60).collect::<String>())
+    } else {
+        full
+    }
+}
+
 pub(crate) fn cmd_run(
     limit: Option<u64>,
     interval: f64,
@@ -114,8 +125,8 @@ pub(crate) fn cmd_run(
     if !json {
         writeln!(
             out,
-            "memcg: running {:?} in {} (limit {})",
-            cmd.join(" "),
+            "memcg: running `{}` in {} (limit {})",
+            display_cmd(cmd),
             guard.dir.display(),
             limit.map_or_else(|| "inherited".to_string(), human_bytes)
         )?;
