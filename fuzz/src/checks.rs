@@ -32,6 +32,10 @@ pub const TARGETS: &[&str] = &[
     "single_value",
     "pressure",
     "numa_stat",
+    "proc_cgroup",
+    "mountinfo",
+    "discovery_resolve",
+    "trace_csv",
     "snapshot_dir",
     "detector",
 ];
@@ -45,6 +49,10 @@ pub fn run(name: &str, data: &[u8]) -> bool {
         "single_value" => single_value(data),
         "pressure" => pressure(data),
         "numa_stat" => numa_stat(data),
+        "proc_cgroup" => proc_cgroup(data),
+        "mountinfo" => mountinfo(data),
+        "discovery_resolve" => discovery_resolve(data),
+        "trace_csv" => trace_csv(data),
         "snapshot_dir" => snapshot_dir(data),
         "detector" => detector(data),
         _ => return false,
@@ -366,6 +374,208 @@ pub fn numa_stat(data: &[u8]) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// /proc files and discovery.
+
+/// `true` if `part` lies within `whole` (a borrowed field really borrows its input).
+fn within(whole: &[u8], part: &[u8]) -> bool {
+    let (w, p) = (whole.as_ptr() as usize, part.as_ptr() as usize);
+    part.is_empty() || (p >= w && p + part.len() <= w + whole.len())
+}
+
+/// `/proc/<pid>/cgroup`: every entry or a typed error; `MemoryPaths` agrees with the entries.
+pub fn proc_cgroup(data: &[u8]) {
+    use memcg_core::proc::cgroup;
+    let mut first_err = None;
+    let mut v1 = None;
+    let mut v2 = None;
+    let lines = data.iter().filter(|&&b| b == b'\n').count() + 1;
+    for e in cgroup::entries(data) {
+        match e {
+            Ok(e) => {
+                assert!(within(data, e.controllers) && within(data, e.path));
+                assert!(e.offset <= data.len());
+                assert!(e.line >= 1 && e.line as usize <= lines, "{e:?}");
+                assert!(!e.path.is_empty(), "an entry with an empty path: {e:?}");
+                let _ = e.controller_names().count();
+                if e.is_v2() {
+                    assert!(!e.is_memory_v1());
+                    v2.get_or_insert(e);
+                } else if e.is_memory_v1() {
+                    v1.get_or_insert(e);
+                }
+            }
+            Err(e) => {
+                check_error(FileKind::ProcCgroup, data, &e);
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    match cgroup::MemoryPaths::parse(data) {
+        Ok(p) => {
+            assert!(first_err.is_none(), "MemoryPaths hid {first_err:?}");
+            assert_eq!((p.v1, p.v2), (v1, v2));
+            assert_eq!(cgroup::memory_v1_path(data), Ok(v1.map(|e| e.path)));
+            assert_eq!(cgroup::v2_path(data), Ok(v2.map(|e| e.path)));
+        }
+        Err(e) => assert_eq!(Some(e), first_err, "MemoryPaths and entries disagree"),
+    }
+}
+
+/// `/proc/<pid>/mountinfo`: every mount or a typed error; un-escaping is bounded and
+/// `unescape_into` agrees with `unescape`.
+pub fn mountinfo(data: &[u8]) {
+    use memcg_core::proc::mountinfo::{mounts, unescape, unescape_into, BufferTooSmall};
+    let lines = data.iter().filter(|&&b| b == b'\n').count() + 1;
+    let mut buf = [0u8; 64];
+    for m in mounts(data) {
+        match m {
+            Ok(m) => {
+                for f in [
+                    m.root,
+                    m.mount_point,
+                    m.options,
+                    m.optional_fields,
+                    m.fstype,
+                    m.source,
+                    m.super_options,
+                ] {
+                    assert!(within(data, f), "a field outside the input: {m:?}");
+                    let decoded: Vec<u8> = unescape(f).collect();
+                    assert!(decoded.len() <= f.len());
+                    match unescape_into(f, &mut buf) {
+                        Ok(out) => assert_eq!(out, &decoded[..]),
+                        Err(BufferTooSmall { capacity, needed }) => {
+                            assert_eq!((capacity, needed), (buf.len(), decoded.len()));
+                            assert!(needed > buf.len());
+                        }
+                    }
+                }
+                assert!(m.line >= 1 && m.line as usize <= lines);
+                assert!(m.offset <= data.len());
+                let _ = (m.is_cgroup1(), m.is_cgroup2(), m.is_memory_v1());
+                let _ = m.super_option_names().count() + m.optional_field_names().count();
+                if m.is_memory_v1() {
+                    assert!(m.is_cgroup1());
+                }
+            }
+            Err(e) => check_error(FileKind::ProcMountinfo, data, &e),
+        }
+    }
+    if let Ok((dir, _)) = memcg_core::discovery::memory_mount(data) {
+        let _ = dir;
+    }
+}
+
+/// `discovery::resolve` on a fuzzed `/proc/<pid>/cgroup` and mountinfo (split at the first
+/// `0xff` byte): the directory found is a cgroup mount point of the mountinfo, or beneath one
+/// by plain components only: a cgroup path with `..` (cgroup namespaces, or a hostile file)
+/// never climbs out of the mount.
+pub fn discovery_resolve(data: &[u8]) {
+    use memcg_core::proc::mountinfo::{mounts, unescape};
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+    use std::path::Component;
+    let (cg, mi) = match data.iter().position(|&b| b == 0xff) {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (data, &b"35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n28 21 0:25 / /sys/fs/cgroup/unified rw - cgroup2 none rw\n"[..]),
+    };
+    let Ok(found) = memcg_core::discovery::resolve(cg, mi) else {
+        return;
+    };
+    let ok = mounts(mi).filter_map(Result::ok).any(|m| {
+        let wanted = match found.version {
+            Version::V1 => m.is_memory_v1(),
+            Version::V2 => m.is_cgroup2(),
+        };
+        let mp = PathBuf::from(OsString::from_vec(unescape(m.mount_point).collect()));
+        wanted
+            && found
+                .dir
+                .strip_prefix(&mp)
+                .is_ok_and(|rest| rest.components().all(|c| matches!(c, Component::Normal(_))))
+    });
+    assert!(
+        ok,
+        "resolve gave {:?}, not beneath a memory mount",
+        found.dir
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trace CSV.
+
+/// The trace CSV reader: every row is a Snapshot or a typed error with its line; the rows
+/// that parse write back (`TraceWriter`) to a CSV that reads again to the same text; replay
+/// gives finite assessments.
+pub fn trace_csv(data: &[u8]) {
+    use memcg_core::trace::{replay, TraceError, TraceReader, TraceWriter};
+    let lines = data.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let check_err = |e: &TraceError| {
+        assert!(
+            e.line() <= lines + 1,
+            "error line {} of {lines}: {e}",
+            e.line()
+        );
+        let _ = e.to_string();
+        if let TraceError::Format(p) = e {
+            assert_eq!(p.kind, FileKind::TraceCsv);
+        }
+    };
+    let reader = match TraceReader::new(data) {
+        Ok(r) => r,
+        Err(e) => {
+            check_err(&e);
+            return;
+        }
+    };
+    let version = reader.version();
+    let mut rows = Vec::new();
+    for item in reader.take(2000) {
+        match item {
+            Ok((t, s)) => {
+                assert!(t.is_finite());
+                assert_eq!(s.version, version);
+                check_snapshot(&s);
+                rows.push((t, s));
+            }
+            Err(e) => check_err(&e),
+        }
+    }
+    if let Some((_, first)) = rows.first() {
+        let write = |rows: &[(f64, Snapshot)]| {
+            let mut w = TraceWriter::new(Vec::new());
+            for (t, s) in rows {
+                w.write(*t, s).expect("write to a Vec");
+            }
+            w.into_inner()
+        };
+        let text1 = write(&rows);
+        let back: Vec<(f64, Snapshot)> = TraceReader::new(&text1[..])
+            .unwrap_or_else(|e| panic!("the writer's header does not read back: {e}"))
+            .map(|r| r.unwrap_or_else(|e| panic!("the writer's row does not read back: {e}")))
+            .collect();
+        assert_eq!(back.len(), rows.len());
+        assert_eq!(
+            &back[0].1, first,
+            "the first row changed on a write/read round trip"
+        );
+        for ((t1, _), (t2, _)) in rows.iter().zip(&back) {
+            assert_eq!(t1.to_bits(), t2.to_bits());
+        }
+        let text2 = write(&back);
+        assert_eq!(text1, text2, "write/read/write is not a fixed point");
+    }
+    if let Ok(rep) = replay(data, Default::default()) {
+        for item in rep.take(2000) {
+            match item {
+                Ok((_, a)) => check_assessment(&a),
+                Err(e) => check_err(&e),
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Snapshot from a directory.
 
 const V1_FILES: [&str; 9] = [
@@ -620,6 +830,42 @@ fn snapshot_of(g: &Gen) -> Snapshot {
     }
 }
 
+/// A configuration field: the default most of the time, else anything (NaN, infinities,
+/// zero, negatives, huge values).
+fn weird_f64(c: &mut Cursor<'_>, default: f64) -> f64 {
+    match c.u8().unwrap_or(0) % 8 {
+        0 => f64::NAN,
+        1 => f64::INFINITY,
+        2 => -1.0,
+        3 => 0.0,
+        4 => c.u64().map_or(default, f64::from_bits),
+        5 => default * f64::from(c.u8().unwrap_or(1)) / 16.0,
+        _ => default,
+    }
+}
+
+fn config_of(c: &mut Cursor<'_>) -> memcg_core::trend::DetectorConfig {
+    let d = memcg_core::trend::DetectorConfig::default();
+    memcg_core::trend::DetectorConfig {
+        min_age_s: weird_f64(c, d.min_age_s),
+        max_window_s: weird_f64(c, d.max_window_s),
+        min_growth_bytes: match c.u8().unwrap_or(0) % 4 {
+            0 => 0,
+            1 => c.u64().unwrap_or(u64::MAX),
+            _ => d.min_growth_bytes,
+        },
+        min_limit_share: weird_f64(c, d.min_limit_share),
+        restart_drop_fraction: weird_f64(c, d.restart_drop_fraction),
+        use_swap: c.u8().unwrap_or(1) & 1 == 1,
+        floor_min_window_s: weird_f64(c, d.floor_min_window_s),
+        fall_fraction: weird_f64(c, d.fall_fraction),
+        horizon_share: weird_f64(c, d.horizon_share),
+        horizon_cap_s: weird_f64(c, d.horizon_cap_s),
+        imminent_horizon_s: weird_f64(c, d.imminent_horizon_s),
+        imminent_fill: weird_f64(c, d.imminent_fill),
+    }
+}
+
 /// Every float of an Assessment must be finite.
 pub fn check_assessment(a: &Assessment) {
     let fields = [
@@ -661,7 +907,12 @@ pub fn detector(data: &[u8]) {
     } else {
         Version::V1
     };
-    let mut det = LeakDetector::default();
+    let mut det = if first & 2 != 0 {
+        LeakDetector::new(config_of(&mut c))
+    } else {
+        LeakDetector::default()
+    };
+    let mut last_oom: Option<u64> = None;
     let mut g = Gen {
         version,
         usage: 64 << 20,
@@ -675,7 +926,7 @@ pub fn detector(data: &[u8]) {
     let mut last_ok: Option<f64> = None;
     let mut t = 0.0f64;
     let mut steps = 0;
-    while !c.0.is_empty() && steps < 4096 {
+    while !c.0.is_empty() && steps < 1024 {
         steps += 1;
         let Some(op) = c.u8() else { break };
         // Time: mostly forward steps, sometimes an arbitrary f64 (NaN, infinities, negatives,
@@ -724,6 +975,14 @@ pub fn detector(data: &[u8]) {
                 }
                 last_ok = Some(t);
                 check_assessment(&a);
+                if last_oom.is_some_and(|o| g.oom > o) {
+                    assert_eq!(
+                        a.age_s, 0.0,
+                        "an OOM kill did not reset the detector: {a:?}"
+                    );
+                    assert!(!a.leak, "a leak verdict right after a restart: {a:?}");
+                }
+                last_oom = Some(g.oom);
             }
             Err(e) => {
                 match e {
@@ -751,6 +1010,7 @@ pub fn detector(data: &[u8]) {
                     assert_eq!(a, b, "a refused sample changed the detector's state");
                     check_assessment(&a);
                     last_ok = Some(next);
+                    last_oom = Some(g.oom);
                     t = next;
                 }
             }
