@@ -47,8 +47,8 @@ fn main() {
     let verbose = std::env::args().any(|a| a == "--verbose");
     let traces = eval::traces();
     let cfg = DetectorConfig::default();
-    println!("| set | trace | leak | onset s | OOM s | memcg first alert s (verdict) | delay s | predict_linear usage | predict_linear working set | deriv(usage) > 0.5 MiB/s |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("| set | trace | leak | onset s | OOM s | memcg first alert s (verdict) | delay s | memcg imminent_oom from s | predict_linear usage | predict_linear working set | deriv(usage) > 0.5 MiB/s |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     let mut stats: [(usize, usize, usize, usize, Vec<f64>); 4] = Default::default();
     for tr in &traces {
         let (m, all) = eval::run_memcg(tr, cfg);
@@ -81,7 +81,7 @@ fn main() {
         }
         let opt = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.1}"));
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             tr.set,
             tr.name,
             if tr.labels.leak {
@@ -93,6 +93,7 @@ fn main() {
             opt(tr.labels.oom_at_s),
             cell(tr, &outs[0]),
             opt(outs[0].delay(tr)),
+            opt(outs[0].first_imminent_s),
             cell(tr, &outs[1]),
             cell(tr, &outs[2]),
             cell(tr, &outs[3]),

@@ -364,9 +364,9 @@ impl<R: BufRead> TraceReader<R> {
         }
         let get = |s: Single| singles[s as usize].map(str::as_bytes);
         fn opt(s: &str) -> Option<&[u8]> {
-            (!s.is_empty()).then(|| s.as_bytes())
+            (!s.is_empty()).then_some(s.as_bytes())
         }
-        let pressure = have_psi.then(|| pressure_buf.as_bytes());
+        let pressure = have_psi.then_some(pressure_buf.as_bytes());
         let result = match self.version {
             Version::V2 => {
                 let Some(current) = get(Single::Current) else {

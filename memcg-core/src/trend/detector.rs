@@ -166,7 +166,7 @@ const SEGMENTS: usize = 5;
 /// Every increment between segment floors must be at least this share of the largest.
 const PERSIST_RATIO: f64 = 0.2;
 /// Growth ratio between windows tried.
-const WINDOW_GROWTH: f64 = 1.5;
+const WINDOW_GROWTH: f64 = 2.0;
 /// Saturation: increments shrinking at least this fast (per segment) suggest a plateau …
 const SATURATION_RATIO: f64 = 0.9;
 /// … which is a warm-up when it (plus the sawtooth amplitude) stays under this share of the
@@ -174,9 +174,16 @@ const SATURATION_RATIO: f64 = 0.9;
 const SATURATION_MARGIN: f64 = 0.9;
 /// Drift of the onset detector, as a share of `min_growth_bytes` per second.
 const ONSET_DRIFT_SHARE: f64 = 0.0005;
-/// The onset resets after this many floor windows without any rise of the floor.
+/// The onset resets after this many floor windows without any rise of the floor …
 const ONSET_QUIET_WINDOWS: f64 = 2.0;
+/// … and at least this many sample intervals.
+const ONSET_QUIET_SAMPLES: f64 = 8.0;
+/// The slope is fitted over at least this many sample intervals.
+const FIT_MIN_SAMPLES: f64 = 12.0;
 
+/// The windows are re-evaluated at most this often (seconds); between evaluations the verdict
+/// is kept and only the level, peak and projection follow each sample.
+const EVAL_EVERY_S: f64 = 2.0;
 /// Most windows tried per evaluation.
 const MAX_WINDOWS: usize = 12;
 
@@ -245,6 +252,9 @@ pub struct LeakDetector {
     holt: Holt,
     leaking: bool,
     last_pass_t: f64,
+    last_eval_t: f64,
+    last_sample_t: Option<f64>,
+    mean_dt: f64,
     cached: WindowVerdict,
     cached_fit: Option<(f64, f64)>,
 }
@@ -293,6 +303,9 @@ impl LeakDetector {
             holt: Holt::new(2.0, 5.0),
             leaking: false,
             last_pass_t: 0.0,
+            last_eval_t: f64::NEG_INFINITY,
+            last_sample_t: None,
+            mean_dt: 0.0,
             cached: WindowVerdict::default(),
             cached_fit: None,
         }
@@ -371,8 +384,18 @@ impl LeakDetector {
         self.floor.update(t, y);
         let floor = self.floor.floor().unwrap_or(y);
         self.holt.update(t, y);
-        self.onset
-            .set_quiet_s(ONSET_QUIET_WINDOWS * self.floor.window_s());
+        if let Some(p) = self.last_sample_t {
+            let dt = (t - p).clamp(0.0, 3600.0);
+            self.mean_dt = if self.mean_dt > 0.0 {
+                0.9 * self.mean_dt + 0.1 * dt
+            } else {
+                dt
+            };
+        }
+        self.last_sample_t = Some(t);
+        self.onset.set_quiet_s(
+            (ONSET_QUIET_WINDOWS * self.floor.window_s()).max(ONSET_QUIET_SAMPLES * self.mean_dt),
+        );
         self.onset.update(t, floor);
         let closed = self
             .hist
@@ -382,7 +405,8 @@ impl LeakDetector {
         let age = t - self.first_t;
         let recent_peak = self.hist.max_since(t - wf.max(2.0)).unwrap_or(y).max(y);
 
-        if closed || self.cached_fit.is_none() {
+        if (closed && t - self.last_eval_t >= EVAL_EVERY_S) || self.cached_fit.is_none() {
+            self.last_eval_t = t;
             self.cached = self.evaluate(t, limit, recent_peak, floor);
             self.cached_fit = self.slope_fit(t, floor);
         }
@@ -482,17 +506,18 @@ impl LeakDetector {
     fn slope_fit(&self, t: f64, floor: f64) -> Option<(f64, f64)> {
         let wf = self.floor.window_s();
         let shortest = (SEGMENTS as f64 * wf).max(finite_or(self.config.min_age_s, 30.0));
-        let min_span = (2.0 * wf).max(10.0);
+        let min_span = (2.0 * wf).max(10.0).max(FIT_MIN_SAMPLES * self.mean_dt);
         let from = match self.onset.onset_s() {
             Some(o) if t - o >= min_span => o,
             Some(o) => o.min(t - min_span),
-            None => t - shortest,
+            None => t - shortest.max(min_span),
         };
         let mut acc = LinearFit::new();
-        for bk in self.hist.buckets() {
-            if bk.t_end >= from {
-                acc.add(bk.t_end, bk.floor);
+        for bk in self.hist.buckets().iter().rev() {
+            if bk.t_end < from {
+                break;
             }
+            acc.add(bk.t_end, bk.floor);
         }
         if self.hist.buckets().last().map(|b| b.t_end) != Some(t) {
             acc.add(t, floor);
@@ -502,10 +527,12 @@ impl LeakDetector {
     }
 
     /// Tries windows from the shortest allowed to the whole history. A window that passes is
-    /// vetoed when a longer window, starting after the onset of the growth, saw it saturate.
+    /// vetoed when a longer window, mostly after the onset of the growth, saw it saturate.
     fn evaluate(&self, t: f64, limit: Option<f64>, recent_peak: f64, floor: f64) -> WindowVerdict {
         let wf = self.floor.window_s();
-        let age = t - self.hist.t_start;
+        // The first floor window of history has no floor yet (and holds start-up transients):
+        // no window starts inside it.
+        let age = t - self.hist.t_start - wf;
         let w_min = (SEGMENTS as f64 * wf).max(finite_or(self.config.min_age_s, 30.0));
         let w_max = age.min(finite_or(self.config.max_window_s, 3600.0));
         let mut out = WindowVerdict::default();
@@ -528,7 +555,8 @@ impl LeakDetector {
         for &(w, c) in ws[..n].iter().rev() {
             out.growing |= c.growing;
             out.leak |= c.candidate && !c.saturated && !vetoed;
-            if c.saturated && t - w >= growth_start - 1e-9 {
+            // A longer window counts when at least half of it follows the onset of growth.
+            if c.saturated && t - 0.5 * w >= growth_start {
                 vetoed = true;
             }
         }
@@ -547,20 +575,42 @@ impl LeakDetector {
         let a = t - w;
         let seg = w / SEGMENTS as f64;
         let mut f = [f64::INFINITY; SEGMENTS];
-        for (i, bk) in self.hist.buckets().iter().enumerate() {
-            let mid = 0.5 * (self.hist.start_of(i) + bk.t_end);
-            if mid < a {
-                continue;
+        // When each segment's minimum was seen (the middle of its bucket).
+        let mut tf = [0.0; SEGMENTS];
+        let inv_seg = 1.0 / seg;
+        let buckets = self.hist.buckets();
+        let mut start = self.hist.t_start;
+        // Walk from the newest bucket back; `start` of bucket i is the end of bucket i − 1.
+        for i in (0..buckets.len()).rev() {
+            let bk = &buckets[i];
+            if i > 0 {
+                start = buckets[i - 1].t_end;
+            } else {
+                start = self.hist.t_start.min(start);
             }
-            let k = (((mid - a) / seg) as usize).min(SEGMENTS - 1);
-            f[k] = f[k].min(bk.min);
+            let mid = 0.5 * (start + bk.t_end);
+            if mid < a {
+                break;
+            }
+            let k = (((mid - a) * inv_seg) as usize).min(SEGMENTS - 1);
+            if bk.min < f[k] {
+                f[k] = bk.min;
+                tf[k] = mid;
+            }
         }
         if f.iter().any(|v| !v.is_finite()) {
             return WindowCheck::default();
         }
+        // Growth per segment, as a rate between the times the minima were seen (so that where
+        // the sampling puts a segment's first sample does not add jitter), times the segment.
         let mut d = [0.0; SEGMENTS - 1];
         for k in 0..SEGMENTS - 1 {
-            d[k] = f[k + 1] - f[k];
+            let dt = tf[k + 1] - tf[k];
+            d[k] = if dt > 0.05 * seg {
+                (f[k + 1] - f[k]) / dt * seg
+            } else {
+                f[k + 1] - f[k]
+            };
         }
         let growth = f[SEGMENTS - 1] - f[0];
         let dmax = d.iter().copied().fold(f64::MIN, f64::max);

@@ -118,42 +118,31 @@ impl<const K: usize> History<K> {
         self.len -= 1;
     }
 
-    /// Merges the two oldest buckets of any level that holds more than `per_level`.
+    /// Merges the two oldest buckets of any level that holds more than `per_level`. Levels
+    /// never increase from older to newer buckets, so each level is one contiguous run.
     fn compact(&mut self) {
-        let mut level = 0u8;
-        loop {
-            let mut count = 0;
-            let mut oldest = None;
-            for (i, bk) in self.b[..self.len].iter().enumerate().rev() {
-                if bk.level == level {
-                    count += 1;
-                    oldest = Some(i);
-                }
+        let mut i = 0;
+        while i < self.len {
+            let level = self.b[i].level;
+            let mut j = i;
+            while j < self.len && self.b[j].level == level {
+                j += 1;
             }
-            match oldest {
-                Some(i) if count > self.per_level && i + 1 < self.len => {
-                    let (a, c) = (self.b[i], self.b[i + 1]);
-                    self.b[i] = Bucket {
-                        t_end: c.t_end,
-                        min: a.min.min(c.min),
-                        max: a.max.max(c.max),
-                        floor: c.floor,
-                        level: level.saturating_add(1),
-                    };
-                    self.remove(i + 1);
-                    level = level.saturating_add(1);
-                }
-                _ => return,
+            if j - i > self.per_level && i + 1 < self.len {
+                let (a, c) = (self.b[i], self.b[i + 1]);
+                self.b[i] = Bucket {
+                    t_end: c.t_end,
+                    min: a.min.min(c.min),
+                    max: a.max.max(c.max),
+                    floor: c.floor,
+                    level: level.saturating_add(1),
+                };
+                self.remove(i + 1);
+                // The merged bucket may overflow the level above: start over from the top.
+                i = 0;
+                continue;
             }
-        }
-    }
-
-    /// The interval a bucket covers.
-    pub(crate) fn start_of(&self, i: usize) -> f64 {
-        if i == 0 {
-            self.t_start
-        } else {
-            self.b[i - 1].t_end
+            i = j;
         }
     }
 

@@ -73,7 +73,7 @@ fn sign(x: f64) -> i64 {
 /// use memcg_core::trend::mann_kendall;
 /// let up = [1.0, 2.0, 2.0, 3.0, 5.0, 4.0, 6.0, 7.0, 8.0, 9.0];
 /// let mk = mann_kendall(&up).unwrap();
-/// assert_eq!(mk.s, 39);
+/// assert_eq!(mk.s, 42); // 43 concordant pairs, 1 discordant (5, 4), 1 tie (2, 2)
 /// assert!(mk.increasing(0.05));
 /// let flat = [3.0, 1.0, 4.0, 1.0, 5.0, 2.0, 3.0, 1.0];
 /// assert!(!mann_kendall(&flat).unwrap().increasing(0.05));

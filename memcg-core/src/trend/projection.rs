@@ -24,7 +24,7 @@ fn div(headroom: f64, slope: f64) -> Option<f64> {
     if headroom <= 0.0 {
         return Some(0.0);
     }
-    if !(slope > 0.0) {
+    if slope.is_nan() || slope <= 0.0 {
         return None;
     }
     let t = headroom / slope;

@@ -138,8 +138,8 @@ impl<const N: usize> TheilSen<N> {
         let n = self.len as f64;
         let var_s = n * (n - 1.0) * (2.0 * n + 5.0) / 18.0;
         let c = z.abs() * sqrt(var_s);
-        let lo = ((m as f64 - c) / 2.0).floor().max(0.0) as usize;
-        let hi = ((m as f64 + c) / 2.0).ceil() as usize;
+        let lo = libm::floor((m as f64 - c) / 2.0).max(0.0) as usize;
+        let hi = libm::ceil((m as f64 + c) / 2.0) as usize;
         Some((s[lo.min(m - 1)], s[hi.min(m - 1)]))
     }
 

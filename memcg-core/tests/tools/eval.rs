@@ -93,6 +93,8 @@ pub struct Outcome {
     pub samples: usize,
     /// Some output was NaN or infinite.
     pub non_finite: bool,
+    /// First time `imminent_oom` was raised.
+    pub first_imminent_s: Option<f64>,
 }
 
 impl Outcome {
@@ -112,7 +114,7 @@ impl Outcome {
 }
 
 pub fn finite(a: &Assessment) -> bool {
-    let opt = |o: Option<f64>| o.is_none_or(f64::is_finite);
+    let opt = |o: Option<f64>| o.map_or(true, f64::is_finite);
     a.slope_bytes_per_s.is_finite()
         && a.slope_low.is_finite()
         && a.slope_high.is_finite()
@@ -141,6 +143,9 @@ pub fn run_memcg(tr: &Trace, config: DetectorConfig) -> (Outcome, Vec<(f64, Asse
         out.samples += 1;
         if !finite(&a) {
             out.non_finite = true;
+        }
+        if a.imminent_oom && out.first_imminent_s.is_none() {
+            out.first_imminent_s = Some(t);
         }
         if a.state == State::Leaking {
             out.alert_samples += 1;

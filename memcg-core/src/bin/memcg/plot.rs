@@ -33,8 +33,8 @@ pub(crate) fn svg(title: &str, pts: &[Point]) -> String {
     let t1 = pts.last().map_or(1.0, |p| p.t).max(t0 + 1.0);
     let limit = pts
         .iter()
-        .filter_map(|p| p.a.limit_bytes)
-        .last()
+        .rev()
+        .find_map(|p| p.a.limit_bytes)
         .map(|l| l as f64);
     let ymax = pts
         .iter()
