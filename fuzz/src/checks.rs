@@ -245,7 +245,7 @@ pub fn check_snapshot(s: &Snapshot) {
     let extra = s.extra_stat.entries().len();
     assert!(n >= extra);
     for e in s.extra_stat.entries() {
-        assert_eq!(s.extra_stat.get(e.key()).is_some(), true);
+        assert!(s.extra_stat.get(e.key()).is_some());
     }
     if let Some(p) = &s.pressure {
         check_pressure_values(p);
