@@ -79,8 +79,10 @@ def seed_file(path, name, siblings):
         put("numa_stat", bytes([0 if is_v1_dir(siblings) else 1]) + data)
     elif name in FLAT_KEYED:
         put("flat_keyed", bytes([FLAT_KEYED.index(name)]) + data)
+        put("ffi", bytes([FLAT_KEYED.index(name)]) + data)
     elif name in SINGLE_VALUE:
         put("single_value", bytes([SINGLE_VALUE.index(name)]) + data)
+        put("ffi", bytes([SINGLE_VALUE.index(name)]) + data)
     elif name == "memory.pressure" or path.endswith("pressure/memory"):
         put("pressure", data)
     elif name == "cgroup" and "proc" in path.split(os.sep) or name.startswith("proc-self-cgroup"):
