@@ -449,7 +449,9 @@ fn relative<'p>(path: &'p [u8], root: &[u8]) -> Option<&'p [u8]> {
     let rest = path.strip_prefix(root)?;
     match rest {
         [] => Some(rest),
-        [b'/', tail @ ..] => Some(tail),
+        // `//etc` would join as the absolute `/etc`, replacing the mount point (found by
+        // fuzzing): drop every leading slash.
+        [b'/', ..] => Some(&rest[rest.iter().take_while(|&&b| b == b'/').count()..]),
         _ => None,
     }
 }

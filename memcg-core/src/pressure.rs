@@ -68,6 +68,12 @@ fn parse_decimal(s: &[u8]) -> Result<f64, (usize, Reason)> {
         None => (s, None),
     };
     let i = parse_u64(int)?;
+    // The averages are percentages (0.00–100.00). An integer part beyond 2^53 cannot be held
+    // exactly by an f64 and would print back as a different number (u64::MAX renders as
+    // 18446744073709551616, which overflows on re-reading: found by fuzzing); refuse it.
+    if i > 1 << 53 {
+        return Err((0, Reason::Overflow));
+    }
     let mut v = i as f64;
     if let Some(frac) = frac {
         if frac.is_empty() {
@@ -282,6 +288,14 @@ mod tests {
         assert_eq!(parse_decimal(b"100"), Ok(100.0));
         assert_eq!(parse_decimal(b"1."), Err((2, Reason::InvalidNumber)));
         assert_eq!(parse_decimal(b"1.2x"), Err((3, Reason::InvalidNumber)));
+        assert_eq!(
+            parse_decimal(b"18446744073709551615"),
+            Err((0, Reason::Overflow))
+        );
+        assert_eq!(
+            parse_decimal(b"9007199254740992.00"),
+            Ok(9_007_199_254_740_992.0)
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Reading a [`Snapshot`] from a cgroup directory (std).
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io;
-use std::os::unix::fs::FileExt;
+use std::os::unix::fs::{FileExt, FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::{FileKind, ParseError};
@@ -48,6 +48,17 @@ pub enum ReadError {
         path: PathBuf,
         /// The cap.
         limit: usize,
+    },
+    /// A file is not a regular file: a symbolic link (which could point anywhere outside the
+    /// directory), a directory, a FIFO (which would block), a device or a socket. memcg
+    /// opens cgroup files with `O_NOFOLLOW` and reads regular files only, so a hostile bind
+    /// mount or copy cannot make it read elsewhere or hang. Copy the real file in its place.
+    #[error("{path}: refused: {what}, not a regular file")]
+    NotRegular {
+        /// The file.
+        path: PathBuf,
+        /// What was found instead (`"symbolic link"`, `"directory"`, `"FIFO"`, …).
+        what: &'static str,
     },
     /// Any other I/O error (permissions, …).
     #[error("{path}: {source}")]
@@ -97,9 +108,28 @@ impl ReadError {
     }
 }
 
+/// Positioned reads: what [`pread_all`] needs of a file. A seam for tests (interrupted and
+/// short reads); [`File`] is the only implementation outside tests.
+pub(crate) trait ReadAt {
+    /// Reads into `buf` from `offset` (`pread(2)`).
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize>;
+}
+
+impl ReadAt for File {
+    #[inline]
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        FileExt::read_at(self, buf, offset)
+    }
+}
+
 /// Reads the whole of `file` from offset 0 into `buf` (cleared first) with `pread`, retrying on
-/// `EINTR` and short reads. Grows `buf` only if the file is larger than its capacity.
-pub(crate) fn pread_all(file: &File, buf: &mut Vec<u8>, path: &Path) -> Result<(), ReadError> {
+/// `EINTR` and short reads. Grows `buf` only if the file is larger than its capacity; refuses
+/// (without reading further) a file larger than [`MAX_FILE_BYTES`].
+pub(crate) fn pread_all<R: ReadAt + ?Sized>(
+    file: &R,
+    buf: &mut Vec<u8>,
+    path: &Path,
+) -> Result<(), ReadError> {
     buf.clear();
     if buf.capacity() == 0 {
         // Small first: most cgroup files are one number; memory.stat grows it once or twice.
@@ -110,22 +140,28 @@ pub(crate) fn pread_all(file: &File, buf: &mut Vec<u8>, path: &Path) -> Result<(
     loop {
         let len = buf.len();
         if len == buf.capacity() {
-            if len >= MAX_FILE_BYTES {
-                return Err(ReadError::TooLarge {
-                    path: path.to_path_buf(),
-                    limit: MAX_FILE_BYTES,
-                });
-            }
-            buf.reserve(len.max(256));
+            // `len <= MAX_FILE_BYTES` here (a longer read returned above), so this reserves
+            // at least one byte.
+            buf.reserve(len.max(256).min(MAX_FILE_BYTES + 1 - len));
         }
-        let cap = buf.capacity();
+        // Read at most one byte past the cap: enough to tell "exactly the cap" from "larger".
+        let cap = buf.capacity().min(MAX_FILE_BYTES + 1);
         buf.resize(cap, 0);
         match file.read_at(&mut buf[len..], len as u64) {
             Ok(0) => {
                 buf.truncate(len);
                 return Ok(());
             }
-            Ok(n) => buf.truncate(len + n),
+            Ok(n) => {
+                buf.truncate(len + n);
+                if buf.len() > MAX_FILE_BYTES {
+                    buf.clear();
+                    return Err(ReadError::TooLarge {
+                        path: path.to_path_buf(),
+                        limit: MAX_FILE_BYTES,
+                    });
+                }
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(len),
             Err(e) => {
                 buf.truncate(len);
@@ -135,12 +171,59 @@ pub(crate) fn pread_all(file: &File, buf: &mut Vec<u8>, path: &Path) -> Result<(
     }
 }
 
-/// Reads an optional file: `Ok(None)` if it does not exist.
+/// Opens one cgroup file beneath its directory: `O_NOFOLLOW` (a symbolic link is refused, not
+/// followed), `O_NONBLOCK` (a FIFO cannot block the open) and `O_NOCTTY`, then checks that it
+/// is a regular file no larger than [`MAX_FILE_BYTES`] (cgroupfs reports 0 or 4096; the read
+/// itself is capped too). `Ok(None)` if it does not exist.
+pub(crate) fn open_file(path: &Path) -> Result<Option<File>, ReadError> {
+    let f = match OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(ReadError::NotRegular {
+                path: path.to_path_buf(),
+                what: "symbolic link",
+            })
+        }
+        Err(e) => return Err(ReadError::io(path, e)),
+    };
+    let meta = f.metadata().map_err(|e| ReadError::io(path, e))?;
+    let ft = meta.file_type();
+    if !ft.is_file() {
+        let what = if ft.is_dir() {
+            "directory"
+        } else if ft.is_fifo() {
+            "FIFO"
+        } else if ft.is_socket() {
+            "socket"
+        } else if ft.is_char_device() || ft.is_block_device() {
+            "device"
+        } else {
+            "special file"
+        };
+        return Err(ReadError::NotRegular {
+            path: path.to_path_buf(),
+            what,
+        });
+    }
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(ReadError::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    Ok(Some(f))
+}
+
+/// Reads an optional file: `Ok(false)` if it does not exist.
 pub(crate) fn read_optional(path: &Path, buf: &mut Vec<u8>) -> Result<bool, ReadError> {
-    match File::open(path) {
-        Ok(f) => pread_all(&f, buf, path).map(|()| true),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(ReadError::io(path, e)),
+    match open_file(path)? {
+        Some(f) => pread_all(&f, buf, path).map(|()| true),
+        None => Ok(false),
     }
 }
 
@@ -295,5 +378,132 @@ impl Snapshot {
             Version::V1 => None,
         };
         build(version, dir, &bufs, &present, ancestors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The `pread_all` seam: interrupted, short, endless and failing reads. The real-file
+    //! faults (vanished files, directories in place of files, the 2 MiB cap, a cgroup removed
+    //! while sampled) are in `tests/faults.rs` and `tests/hostile.rs`.
+    use super::*;
+    use std::cell::Cell;
+
+    /// Serves `len` bytes of a pattern, `chunk` bytes at most per call, failing with `EINTR`
+    /// every `eintr`-th call; after `len` bytes, `fail` (if any) instead of EOF.
+    struct Scripted {
+        len: usize,
+        chunk: usize,
+        eintr: usize,
+        fail: Option<i32>,
+        calls: Cell<usize>,
+    }
+
+    impl ReadAt for Scripted {
+        fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+            let n = self.calls.get() + 1;
+            self.calls.set(n);
+            if self.eintr > 0 && n % self.eintr == 0 {
+                return Err(io::Error::from_raw_os_error(libc::EINTR));
+            }
+            let off = usize::try_from(offset).unwrap();
+            if off >= self.len {
+                return match self.fail {
+                    Some(errno) => Err(io::Error::from_raw_os_error(errno)),
+                    None => Ok(0),
+                };
+            }
+            let k = buf.len().min(self.chunk).min(self.len - off);
+            for (i, b) in buf[..k].iter_mut().enumerate() {
+                *b = pattern(off + i);
+            }
+            Ok(k)
+        }
+    }
+
+    fn pattern(i: usize) -> u8 {
+        b"0123456789\n"[i % 11]
+    }
+
+    fn scripted(len: usize, chunk: usize, eintr: usize) -> Scripted {
+        Scripted {
+            len,
+            chunk,
+            eintr,
+            fail: None,
+            calls: Cell::new(0),
+        }
+    }
+
+    #[test]
+    fn interrupted_and_short_reads_give_the_whole_file() {
+        for (len, chunk, eintr) in [(0, 1, 2), (1, 1, 2), (9000, 7, 3), (70_000, 4096, 2)] {
+            let r = scripted(len, chunk, eintr);
+            let mut buf = Vec::new();
+            pread_all(&r, &mut buf, Path::new("x")).unwrap();
+            assert_eq!(buf.len(), len);
+            assert!(buf.iter().enumerate().all(|(i, &b)| b == pattern(i)));
+        }
+    }
+
+    #[test]
+    fn a_reused_buffer_is_cleared_and_not_regrown() {
+        let mut buf = Vec::with_capacity(8192);
+        let ptr = buf.as_ptr();
+        pread_all(&scripted(5000, 100, 5), &mut buf, Path::new("x")).unwrap();
+        pread_all(&scripted(10, 3, 2), &mut buf, Path::new("x")).unwrap();
+        assert_eq!(buf, b"0123456789");
+        assert_eq!(buf.as_ptr(), ptr, "buffer reallocated");
+    }
+
+    #[test]
+    fn an_endless_file_is_refused_at_the_cap() {
+        let r = scripted(usize::MAX, 1 << 16, 0);
+        let mut buf = Vec::new();
+        let e = pread_all(&r, &mut buf, Path::new("zero")).unwrap_err();
+        assert!(matches!(e, ReadError::TooLarge { limit, .. } if limit == MAX_FILE_BYTES));
+        assert!(buf.is_empty());
+        assert!(
+            buf.capacity() <= 2 * (MAX_FILE_BYTES + 1),
+            "{}",
+            buf.capacity()
+        );
+        // Bounded work: the buffer doubles from 4 KiB, then 64 KiB reads up to the cap.
+        assert!(r.calls.get() <= 64, "{} reads", r.calls.get());
+    }
+
+    #[test]
+    fn a_file_of_exactly_the_cap_is_read() {
+        let mut buf = Vec::new();
+        pread_all(
+            &scripted(MAX_FILE_BYTES, 1 << 16, 0),
+            &mut buf,
+            Path::new("x"),
+        )
+        .unwrap();
+        assert_eq!(buf.len(), MAX_FILE_BYTES);
+        let e = pread_all(
+            &scripted(MAX_FILE_BYTES + 1, 1 << 16, 0),
+            &mut buf,
+            Path::new("x"),
+        );
+        assert!(matches!(e, Err(ReadError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn errors_are_typed() {
+        for (errno, gone) in [
+            (libc::ENODEV, true),
+            (libc::ENOENT, true),
+            (libc::EIO, false),
+        ] {
+            let mut r = scripted(100, 10, 0);
+            r.fail = Some(errno);
+            let e = pread_all(&r, &mut Vec::new(), Path::new("f")).unwrap_err();
+            assert_eq!(e.is_gone(), gone, "{errno}: {e:?}");
+            if !gone {
+                assert!(matches!(e, ReadError::Io { .. }));
+            }
+        }
     }
 }

@@ -2,11 +2,12 @@
 //! buffers. After the first sample it allocates nothing.
 
 use std::fs::File;
-use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::limit::Limit;
-use crate::read::{build, detect_version, names, pread_all, v2_ancestor_limit_paths, ReadError};
+use crate::read::{
+    build, detect_version, names, open_file, pread_all, v2_ancestor_limit_paths, ReadError,
+};
 use crate::snapshot::{Snapshot, Version};
 use crate::v2;
 
@@ -36,14 +37,6 @@ pub struct Sampler {
     bufs: [Vec<u8>; 9],
     ancestors: Vec<(PathBuf, File)>,
     ancestor_buf: Vec<u8>,
-}
-
-fn open_file(path: &Path) -> Result<Option<File>, ReadError> {
-    match File::open(path) {
-        Ok(f) => Ok(Some(f)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(ReadError::io(path, e)),
-    }
 }
 
 impl Sampler {
