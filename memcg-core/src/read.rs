@@ -92,6 +92,36 @@ impl ReadError {
         }
     }
 
+    /// Prefixes the error's path with `dir` (readers that keep only file names call this on
+    /// the error path, so that the steady state holds no per-file `PathBuf`).
+    pub(crate) fn rebase(self, dir: &Path) -> ReadError {
+        match self {
+            ReadError::Gone { path } => ReadError::Gone {
+                path: dir.join(path),
+            },
+            ReadError::NotACgroup { path } => ReadError::NotACgroup {
+                path: dir.join(path),
+            },
+            ReadError::Parse { path, error } => ReadError::Parse {
+                path: dir.join(path),
+                error,
+            },
+            ReadError::TooLarge { path, limit } => ReadError::TooLarge {
+                path: dir.join(path),
+                limit,
+            },
+            ReadError::NotRegular { path, what } => ReadError::NotRegular {
+                path: dir.join(path),
+                what,
+            },
+            ReadError::Io { path, source } => ReadError::Io {
+                path: dir.join(path),
+                source,
+            },
+            other @ ReadError::Discovery(_) => other,
+        }
+    }
+
     /// `true` for [`ReadError::Gone`].
     #[must_use]
     pub fn is_gone(&self) -> bool {
@@ -167,6 +197,40 @@ pub(crate) fn pread_all<R: ReadAt + ?Sized>(
                 buf.truncate(len);
                 return Err(ReadError::io(path, e));
             }
+        }
+    }
+}
+
+/// Reads a kernel pseudo-file (cgroupfs, procfs: `st_size` 0) with **one** `pread` from offset 0
+/// into `buf`, returning the length read. The kernel's seq_file read fills the caller's buffer
+/// until the end of the text, so a read that leaves room is the whole file: the probe read that
+/// [`pread_all`] makes to see end-of-file would make the kernel generate the text a second time
+/// (the sampler bench measured it at +20 %). `buf` keeps its length (its capacity, zeroed once
+/// when it grows), so the steady state neither allocates nor clears. A read that fills `buf`
+/// grows it and reads again from offset 0; `EINTR` is retried.
+pub(crate) fn pread_kernel<R: ReadAt + ?Sized>(
+    file: &R,
+    buf: &mut Vec<u8>,
+    path: &Path,
+) -> Result<usize, ReadError> {
+    if buf.len() < 256 {
+        buf.resize(256, 0);
+    }
+    loop {
+        match file.read_at(&mut buf[..], 0) {
+            Ok(n) if n < buf.len() => return Ok(n),
+            Ok(_) => {
+                if buf.len() > MAX_FILE_BYTES {
+                    return Err(ReadError::TooLarge {
+                        path: path.to_path_buf(),
+                        limit: MAX_FILE_BYTES,
+                    });
+                }
+                let grown = (buf.len() * 2).min(MAX_FILE_BYTES + 1);
+                buf.resize(grown, 0);
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ReadError::io(path, e)),
         }
     }
 }
@@ -289,14 +353,14 @@ pub(crate) fn ancestors_limit(
 pub(crate) fn build(
     version: Version,
     dir: &Path,
-    bufs: &[Vec<u8>; 9],
-    present: &[bool; 9],
+    files: &[Option<&[u8]>; 9],
     ancestors: Option<Limit>,
 ) -> Result<Snapshot, ReadError> {
-    let get = |i: usize| present[i].then(|| bufs[i].as_slice());
+    let get = |i: usize| files[i];
+    let first = files[0].unwrap_or(&[]);
     let res = match version {
         Version::V2 => Snapshot::from_v2(&V2Files {
-            current: &bufs[0],
+            current: first,
             max: get(1),
             high: get(2),
             peak: get(3),
@@ -308,7 +372,7 @@ pub(crate) fn build(
             ancestors_limit: ancestors,
         }),
         Version::V1 => Snapshot::from_v1(&V1Files {
-            usage_in_bytes: &bufs[0],
+            usage_in_bytes: first,
             limit_in_bytes: get(1),
             max_usage_in_bytes: get(2),
             failcnt: get(3),
@@ -377,7 +441,9 @@ impl Snapshot {
             }
             Version::V1 => None,
         };
-        build(version, dir, &bufs, &present, ancestors)
+        let files: [Option<&[u8]>; 9] =
+            std::array::from_fn(|i| present[i].then(|| bufs[i].as_slice()));
+        build(version, dir, &files, ancestors)
     }
 }
 
@@ -444,6 +510,34 @@ mod tests {
             assert_eq!(buf.len(), len);
             assert!(buf.iter().enumerate().all(|(i, &b)| b == pattern(i)));
         }
+    }
+
+    #[test]
+    fn kernel_reads_take_one_pread_and_grow_when_full() {
+        // A whole file in one read (as seq_file serves it), EINTR retried.
+        let r = scripted(100, usize::MAX, 0);
+        let mut buf = Vec::new();
+        assert_eq!(pread_kernel(&r, &mut buf, Path::new("k")).unwrap(), 100);
+        assert_eq!(r.calls.get(), 1);
+        assert!(buf[..100].iter().enumerate().all(|(i, &b)| b == pattern(i)));
+        let r = scripted(5000, usize::MAX, 2);
+        assert_eq!(pread_kernel(&r, &mut buf, Path::new("k")).unwrap(), 5000);
+        assert!(buf[..5000]
+            .iter()
+            .enumerate()
+            .all(|(i, &b)| b == pattern(i)));
+        // The steady state reuses the buffer.
+        let (ptr, len) = (buf.as_ptr(), buf.len());
+        let r = scripted(4000, usize::MAX, 0);
+        assert_eq!(pread_kernel(&r, &mut buf, Path::new("k")).unwrap(), 4000);
+        assert_eq!((buf.as_ptr(), buf.len()), (ptr, len));
+        let e = pread_kernel(
+            &scripted(usize::MAX, usize::MAX, 0),
+            &mut Vec::new(),
+            Path::new("z"),
+        )
+        .unwrap_err();
+        assert!(matches!(e, ReadError::TooLarge { .. }));
     }
 
     #[test]

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::limit::Limit;
 use crate::read::{
-    build, detect_version, names, open_file, pread_all, v2_ancestor_limit_paths, ReadError,
+    build, detect_version, names, open_file, pread_all, pread_kernel, v2_ancestor_limit_paths,
+    ReadError,
 };
 use crate::snapshot::{Snapshot, Version};
 use crate::v2;
@@ -16,8 +17,10 @@ use crate::v2;
 /// `open` detects the version, opens every file the [`Snapshot`] needs (absent optional files
 /// are remembered as absent) and, on v2, the `memory.max` of each ancestor. Each
 /// [`Sampler::read`] re-reads them from offset 0 (`pread`), so the kernel regenerates the text
-/// and no `open`/`close` is paid. Buffers are reused: after the first read, sampling allocates
-/// nothing (proved by `tests/alloc.rs`).
+/// and no `open`/`close` is paid. A kernel pseudo-file (`st_size` 0, as every cgroupfs file) is
+/// read with a single `pread` (see the sampler bench in `docs/performance.md`); a regular file
+/// (a copy of a cgroup directory) is read to end-of-file. Buffers are reused: after the first
+/// read, sampling allocates nothing (proved by `tests/alloc.rs`).
 ///
 /// When the cgroup is removed, `read` returns [`ReadError::Gone`] — never a zero.
 ///
@@ -32,11 +35,19 @@ use crate::v2;
 pub struct Sampler {
     dir: PathBuf,
     version: Version,
-    files: [Option<File>; 9],
-    paths: [PathBuf; 9],
+    files: [Option<Kept>; 9],
     bufs: [Vec<u8>; 9],
+    lens: [usize; 9],
     ancestors: Vec<(PathBuf, File)>,
     ancestor_buf: Vec<u8>,
+}
+
+/// One kept-open file.
+#[derive(Debug)]
+struct Kept {
+    file: File,
+    /// A kernel pseudo-file (`st_size` 0): one `pread` reads it whole.
+    kernel: bool,
 }
 
 impl Sampler {
@@ -47,15 +58,20 @@ impl Sampler {
     pub fn open(dir: impl AsRef<Path>) -> Result<Sampler, ReadError> {
         let dir = dir.as_ref().to_path_buf();
         let version = detect_version(&dir)?;
-        let mut files: [Option<File>; 9] = Default::default();
-        let mut paths: [PathBuf; 9] = Default::default();
+        let mut files: [Option<Kept>; 9] = Default::default();
         for (i, name) in names(version).iter().enumerate() {
-            paths[i] = dir.join(name);
-            files[i] = open_file(&paths[i])?;
+            let path = dir.join(name);
+            files[i] = match open_file(&path)? {
+                Some(file) => {
+                    let kernel = file.metadata().is_ok_and(|m| m.len() == 0);
+                    Some(Kept { file, kernel })
+                }
+                None => None,
+            };
         }
         if files[0].is_none() {
             return Err(ReadError::Gone {
-                path: paths[0].clone(),
+                path: dir.join(names(version)[0]),
             });
         }
         let mut ancestors = Vec::new();
@@ -70,8 +86,8 @@ impl Sampler {
             dir,
             version,
             files,
-            paths,
             bufs: Default::default(),
+            lens: [0; 9],
             ancestors,
             ancestor_buf: Vec::new(),
         })
@@ -95,12 +111,19 @@ impl Sampler {
     /// [`ReadError::Gone`] once the cgroup is removed; [`ReadError::Parse`] for a malformed
     /// file; other I/O errors.
     pub fn read(&mut self) -> Result<Snapshot, ReadError> {
-        let mut present = [false; 9];
-        for (i, file) in self.files.iter().enumerate() {
-            if let Some(f) = file {
-                pread_all(f, &mut self.bufs[i], &self.paths[i])?;
-                present[i] = true;
+        let names = names(self.version);
+        for (i, kept) in self.files.iter().enumerate() {
+            let Some(k) = kept else { continue };
+            // Errors name the file relative to the directory, rebased below: no per-file
+            // PathBuf is kept or built on the steady path.
+            let name = Path::new(names[i]);
+            let buf = &mut self.bufs[i];
+            self.lens[i] = if k.kernel {
+                pread_kernel(&k.file, buf, name)
+            } else {
+                pread_all(&k.file, buf, name).map(|()| buf.len())
             }
+            .map_err(|e| e.rebase(&self.dir))?;
         }
         let ancestors = if self.ancestors.is_empty() {
             None
@@ -109,7 +132,12 @@ impl Sampler {
             let files = &self.ancestors;
             ancestors_limit_files(files, buf)?
         };
-        build(self.version, &self.dir, &self.bufs, &present, ancestors)
+        let files: [Option<&[u8]>; 9] = std::array::from_fn(|i| {
+            self.files[i]
+                .as_ref()
+                .map(|_| &self.bufs[i][..self.lens[i]])
+        });
+        build(self.version, &self.dir, &files, ancestors)
     }
 }
 
