@@ -38,19 +38,20 @@ for t in "${targets[@]}"; do
   cp "target/$triple/release/$t" "$stash/$t"
 done
 
+commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ../memcg-core || echo +dirty)
 pids=()
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t" "artifacts/$t"
   (
     start=$(date +%s)
     rc=0
-    nice -n 19 "$stash/$t" "corpus/$t" "${limit[@]}" -print_final_stats=1 \
+    nice -n 19 "$stash/$t" "corpus/$t" "${limit[@]}" -print_final_stats=1 -timeout=10 \
       -artifact_prefix="artifacts/$t/" -close_fd_mask=1 >"long-logs/$t.log" 2>&1 || rc=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "long-logs/$t.log" | tail -1)
     # After a crash libFuzzer prints no final stats: take the last progress line.
     [ -n "$runs" ] || runs=$(grep -oE '^#[0-9]+' "long-logs/$t.log" | tail -1 | tr -d '#')
     crashes=$(find "artifacts/$t" -type f | wc -l)
-    echo "$(date -u +%FT%TZ) $t rc=$rc execs=${runs:-?} seconds=$(($(date +%s) - start)) crash_files=$crashes commit=$(git rev-parse --short HEAD)" >>long-logs/summary.txt
+    echo "$(date -u +%FT%TZ) $t rc=$rc execs=${runs:-?} seconds=$(($(date +%s) - start)) crash_files=$crashes commit=$commit" >>long-logs/summary.txt
   ) &
   pids+=($!)
 done

@@ -58,7 +58,7 @@ for t in "${targets[@]}"; do
   [ -d "corpus/$t" ] && cp -r "corpus/$t/." "$corpus/" 2>/dev/null
   [ -d "regressions/$t" ] && cp -r "regressions/$t/." "$corpus/" 2>/dev/null
   log="$scratch/$t.log"
-  nice "$bin/$t" "$corpus" -max_total_time="$secs" -print_final_stats=1 \
+  nice "$bin/$t" "$corpus" -max_total_time="$secs" -print_final_stats=1 -timeout=10 \
     -artifact_prefix="artifacts/$t/" -close_fd_mask=1 >"$log" 2>&1
   rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

@@ -249,3 +249,27 @@ fn an_oom_kill_resets_the_detector() {
     let snap = v2_snapshot(1, None, 1);
     assert_eq!(snap.limit_bytes, Some(Limit::Unlimited));
 }
+
+/// Found by fuzzing the detector's configuration: a subnormal floor window made the floor
+/// tracker's block width 0, and it doubled 0 forever (a hang in `update`).
+#[test]
+fn degenerate_floor_windows_do_not_hang() {
+    for min_window in [f64::MIN_POSITIVE / 8.0, 5e-324, 1e-300, 1e300, f64::MAX] {
+        let mut f = FloorTracker::<32>::new(0.2, 1.0, min_window, 3600.0, 1.5);
+        for i in 0..200 {
+            f.update(f64::from(i), f64::from(i % 7));
+        }
+        assert!(f.floor().is_some());
+        let config = memcg_core::trend::DetectorConfig {
+            floor_min_window_s: min_window,
+            ..Default::default()
+        };
+        let mut det = LeakDetector::new(config);
+        for i in 0..200 {
+            let a = det
+                .update(f64::from(i), &v2_snapshot(100 << 20, Some(1 << 30), 0))
+                .unwrap();
+            assert!(a.slope_bytes_per_s.is_finite());
+        }
+    }
+}

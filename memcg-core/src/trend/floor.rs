@@ -81,7 +81,9 @@ impl<const K: usize> FloorTracker<K> {
             blocks: [(0.0, 0.0); K],
             head: 0,
             len: 0,
-            block_s: min_window_s / 4.0,
+            // Never 0: a subnormal `min_window_s` (from a hostile config) would make it 0, and
+            // `push_block` doubles it until it covers the window (found by fuzzing: a hang).
+            block_s: (min_window_s / 4.0).max(f64::MIN_POSITIVE),
             first_t: None,
             last: (0.0, 0.0),
             last_fall_t: None,
