@@ -9,7 +9,7 @@
 //!
 //! Almost every line the kernel prints has one shape: `key SP digits LF`, with at most 19
 //! digits. [`parse_keyed`] and the single-value parsers first try that shape with a small nom
-//! rule ([`kernel_kv_line`], [`kernel_single`]): one pass over the line, the number folded as it
+//! rule (`kernel_kv_line`, `kernel_single`): one pass over the line, the number folded as it
 //! is scanned, no error bookkeeping. Any line that is not exactly that shape (indentation,
 //! tabs, `\r`, trailing blanks, a sign, 20 digits, a control byte, a line over [`MAX_LINE`])
 //! is handed, from its first byte, to the general grammar ([`Lines`]), which applies every

@@ -129,7 +129,9 @@ impl From<&ReadError> for memcg_status {
             ReadError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
                 MEMCG_NOT_FOUND
             }
-            ReadError::Io { .. } => MEMCG_IO_ERROR,
+            // A symlink, directory, FIFO or device where a cgroup file should be: refused, an
+            // I/O-level problem with the directory the caller gave.
+            ReadError::Io { .. } | ReadError::NotRegular { .. } => MEMCG_IO_ERROR,
             ReadError::Discovery(_) => MEMCG_DISCOVERY_FAILED,
             _ => MEMCG_INTERNAL_ERROR,
         }

@@ -253,7 +253,7 @@ pub fn read_error(py: Python<'_>, e: &ReadError) -> PyErr {
                     ],
                 )
             }
-            ReadError::TooLarge { path, .. } => raise_with(
+            ReadError::TooLarge { path, .. } | ReadError::NotRegular { path, .. } => raise_with(
                 py,
                 &exc.read,
                 PyTuple::new(py, [msg])?,
