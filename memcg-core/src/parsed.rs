@@ -200,6 +200,70 @@ pub fn parse(kind: FileKind, input: &[u8]) -> Result<Parsed, ParseError> {
 }
 
 impl Parsed {
+    /// The value of a single-value counter file (`memory.current`, `memory.usage_in_bytes`,
+    /// `memory.failcnt`, …); `None` for other kinds.
+    ///
+    /// ```
+    /// use memcg_core::{parse, FileKind};
+    /// assert_eq!(parse(FileKind::V2MemoryCurrent, b"4096\n")?.counter(), Some(4096));
+    /// assert_eq!(parse(FileKind::V2MemoryMax, b"max\n")?.counter(), None);
+    /// # Ok::<(), memcg_core::ParseError>(())
+    /// ```
+    #[must_use]
+    pub fn counter(&self) -> Option<u64> {
+        Some(match *self {
+            Parsed::V2MemoryCurrent(v) => v.0,
+            Parsed::V2MemoryPeak(v) => v.0,
+            Parsed::V2MemoryOomGroup(v) => v.0,
+            Parsed::V2MemorySwapCurrent(v) => v.0,
+            Parsed::V2MemorySwapPeak(v) => v.0,
+            Parsed::V2MemoryZswapCurrent(v) => v.0,
+            Parsed::V1UsageInBytes(v) => v.0,
+            Parsed::V1MaxUsageInBytes(v) => v.0,
+            Parsed::V1Failcnt(v) => v.0,
+            Parsed::V1MemswUsageInBytes(v) => v.0,
+            Parsed::V1MemswMaxUsageInBytes(v) => v.0,
+            Parsed::V1MemswFailcnt(v) => v.0,
+            Parsed::V1KmemUsageInBytes(v) => v.0,
+            Parsed::V1KmemMaxUsageInBytes(v) => v.0,
+            Parsed::V1KmemFailcnt(v) => v.0,
+            Parsed::V1KmemTcpUsageInBytes(v) => v.0,
+            Parsed::V1KmemTcpMaxUsageInBytes(v) => v.0,
+            Parsed::V1KmemTcpFailcnt(v) => v.0,
+            Parsed::V1Swappiness(v) => v.0,
+            Parsed::V1UseHierarchy(v) => v.0,
+            _ => return None,
+        })
+    }
+
+    /// The limit of a limit file (`memory.max`, `memory.limit_in_bytes`, …); `None` for other
+    /// kinds.
+    ///
+    /// ```
+    /// use memcg_core::{parse, FileKind, Limit};
+    /// assert_eq!(parse(FileKind::V2MemoryMax, b"max\n")?.limit(), Some(Limit::Unlimited));
+    /// assert_eq!(parse(FileKind::V2MemoryCurrent, b"1\n")?.limit(), None);
+    /// # Ok::<(), memcg_core::ParseError>(())
+    /// ```
+    #[must_use]
+    pub fn limit(&self) -> Option<crate::Limit> {
+        Some(match *self {
+            Parsed::V2MemoryMin(v) => v.0,
+            Parsed::V2MemoryLow(v) => v.0,
+            Parsed::V2MemoryHigh(v) => v.0,
+            Parsed::V2MemoryMax(v) => v.0,
+            Parsed::V2MemorySwapHigh(v) => v.0,
+            Parsed::V2MemorySwapMax(v) => v.0,
+            Parsed::V2MemoryZswapMax(v) => v.0,
+            Parsed::V1LimitInBytes(v) => v.0,
+            Parsed::V1SoftLimitInBytes(v) => v.0,
+            Parsed::V1MemswLimitInBytes(v) => v.0,
+            Parsed::V1KmemLimitInBytes(v) => v.0,
+            Parsed::V1KmemTcpLimitInBytes(v) => v.0,
+            _ => return None,
+        })
+    }
+
     /// The kind of file this value came from.
     #[must_use]
     pub fn kind(&self) -> FileKind {

@@ -4,7 +4,7 @@
 use core::ffi::{c_char, c_int, c_void};
 
 use memcg_core::grammar::KeyValues;
-use memcg_core::{parse, v1, v2, FileKind, ParseError, Parsed, Pressure, Reason};
+use memcg_core::{parse, v1, v2, FileKind, ParseError, Pressure, Reason};
 
 use crate::mirror::{
     memcg_parse_reason, memcg_v1_memory_stat, memcg_v1_oom_control, memcg_v2_cgroup_stat,
@@ -354,35 +354,9 @@ pub unsafe extern "C" fn memcg_counter_parse(
                 value_out,
                 err_out,
                 |b| parse(k, b),
-                |p| counter_value(p).unwrap_or(0),
+                |p| p.counter().unwrap_or(0),
             )
         }
-    })
-}
-
-fn counter_value(p: &Parsed) -> Option<u64> {
-    Some(match *p {
-        Parsed::V2MemoryCurrent(v) => v.0,
-        Parsed::V2MemoryPeak(v) => v.0,
-        Parsed::V2MemoryOomGroup(v) => v.0,
-        Parsed::V2MemorySwapCurrent(v) => v.0,
-        Parsed::V2MemorySwapPeak(v) => v.0,
-        Parsed::V2MemoryZswapCurrent(v) => v.0,
-        Parsed::V1UsageInBytes(v) => v.0,
-        Parsed::V1MaxUsageInBytes(v) => v.0,
-        Parsed::V1Failcnt(v) => v.0,
-        Parsed::V1MemswUsageInBytes(v) => v.0,
-        Parsed::V1MemswMaxUsageInBytes(v) => v.0,
-        Parsed::V1MemswFailcnt(v) => v.0,
-        Parsed::V1KmemUsageInBytes(v) => v.0,
-        Parsed::V1KmemMaxUsageInBytes(v) => v.0,
-        Parsed::V1KmemFailcnt(v) => v.0,
-        Parsed::V1KmemTcpUsageInBytes(v) => v.0,
-        Parsed::V1KmemTcpMaxUsageInBytes(v) => v.0,
-        Parsed::V1KmemTcpFailcnt(v) => v.0,
-        Parsed::V1Swappiness(v) => v.0,
-        Parsed::V1UseHierarchy(v) => v.0,
-        _ => return None,
     })
 }
 
@@ -411,24 +385,6 @@ fn is_counter(k: FileKind) -> bool {
             | K::V1Swappiness
             | K::V1UseHierarchy
     )
-}
-
-fn limit_value(p: &Parsed) -> Option<memcg_core::Limit> {
-    Some(match *p {
-        Parsed::V2MemoryMin(v) => v.0,
-        Parsed::V2MemoryLow(v) => v.0,
-        Parsed::V2MemoryHigh(v) => v.0,
-        Parsed::V2MemoryMax(v) => v.0,
-        Parsed::V2MemorySwapHigh(v) => v.0,
-        Parsed::V2MemorySwapMax(v) => v.0,
-        Parsed::V2MemoryZswapMax(v) => v.0,
-        Parsed::V1LimitInBytes(v) => v.0,
-        Parsed::V1SoftLimitInBytes(v) => v.0,
-        Parsed::V1MemswLimitInBytes(v) => v.0,
-        Parsed::V1KmemLimitInBytes(v) => v.0,
-        Parsed::V1KmemTcpLimitInBytes(v) => v.0,
-        _ => return None,
-    })
 }
 
 fn is_limit(k: FileKind) -> bool {
@@ -487,7 +443,7 @@ pub unsafe extern "C" fn memcg_limit_parse(
                 out,
                 err_out,
                 |b| parse(k, b),
-                |p| memcg_limit::from(limit_value(p)),
+                |p| memcg_limit::from(p.limit()),
             )
         }
     })

@@ -111,52 +111,6 @@ macro_rules! with_keyed {
     };
 }
 
-/// The single `u64` of a value file.
-fn single_value(p: &Parsed) -> Option<u64> {
-    Some(match p {
-        Parsed::V2MemoryCurrent(v) => v.0,
-        Parsed::V2MemoryPeak(v) => v.0,
-        Parsed::V2MemoryOomGroup(v) => v.0,
-        Parsed::V2MemorySwapCurrent(v) => v.0,
-        Parsed::V2MemorySwapPeak(v) => v.0,
-        Parsed::V2MemoryZswapCurrent(v) => v.0,
-        Parsed::V1UsageInBytes(v) => v.0,
-        Parsed::V1MaxUsageInBytes(v) => v.0,
-        Parsed::V1Failcnt(v) => v.0,
-        Parsed::V1MemswUsageInBytes(v) => v.0,
-        Parsed::V1MemswMaxUsageInBytes(v) => v.0,
-        Parsed::V1MemswFailcnt(v) => v.0,
-        Parsed::V1KmemUsageInBytes(v) => v.0,
-        Parsed::V1KmemMaxUsageInBytes(v) => v.0,
-        Parsed::V1KmemFailcnt(v) => v.0,
-        Parsed::V1KmemTcpUsageInBytes(v) => v.0,
-        Parsed::V1KmemTcpMaxUsageInBytes(v) => v.0,
-        Parsed::V1KmemTcpFailcnt(v) => v.0,
-        Parsed::V1Swappiness(v) => v.0,
-        Parsed::V1UseHierarchy(v) => v.0,
-        _ => return None,
-    })
-}
-
-/// The limit of a limit file.
-fn limit_value(p: &Parsed) -> Option<Limit> {
-    Some(match p {
-        Parsed::V2MemoryMin(v) => v.0,
-        Parsed::V2MemoryLow(v) => v.0,
-        Parsed::V2MemoryHigh(v) => v.0,
-        Parsed::V2MemoryMax(v) => v.0,
-        Parsed::V2MemorySwapHigh(v) => v.0,
-        Parsed::V2MemorySwapMax(v) => v.0,
-        Parsed::V2MemoryZswapMax(v) => v.0,
-        Parsed::V1LimitInBytes(v) => v.0,
-        Parsed::V1SoftLimitInBytes(v) => v.0,
-        Parsed::V1MemswLimitInBytes(v) => v.0,
-        Parsed::V1KmemLimitInBytes(v) => v.0,
-        Parsed::V1KmemTcpLimitInBytes(v) => v.0,
-        _ => return None,
-    })
-}
-
 /// A `key value` file (`memory.stat`, `memory.events`, `memory.oom_control`, `cgroup.stat`,
 /// `memory.swap.events`, `memory.numa_stat`).
 ///
@@ -536,7 +490,7 @@ impl PyPressure {
 
 /// Wraps a parse result in the right Python class.
 fn wrap(py: Python<'_>, parsed: Parsed, input: &[u8]) -> PyResult<Py<PyAny>> {
-    if let Some(value) = single_value(&parsed) {
+    if let Some(value) = parsed.counter() {
         return Ok(Bound::new(
             py,
             ValueFile {
@@ -547,7 +501,7 @@ fn wrap(py: Python<'_>, parsed: Parsed, input: &[u8]) -> PyResult<Py<PyAny>> {
         .into_any()
         .unbind());
     }
-    if let Some(limit) = limit_value(&parsed) {
+    if let Some(limit) = parsed.limit() {
         return Ok(Bound::new(
             py,
             LimitFile {
