@@ -334,18 +334,20 @@ pub(crate) fn v2_ancestor_limit_paths(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Reads the ancestors' `memory.max` files and returns their minimum.
-pub(crate) fn ancestors_limit(
-    paths: &[PathBuf],
-    mut read: impl FnMut(usize, &Path) -> Result<Option<Limit>, ReadError>,
+/// Parses one ancestor's `memory.max` (`bytes`, read from `path`) and folds it into the running
+/// minimum `acc`: the effective limit of a v2 cgroup. Shared by `read_dir` and the sampler.
+pub(crate) fn fold_ancestor_max(
+    acc: Option<Limit>,
+    path: &Path,
+    bytes: &[u8],
 ) -> Result<Option<Limit>, ReadError> {
-    let mut acc: Option<Limit> = None;
-    for (i, p) in paths.iter().enumerate() {
-        if let Some(l) = read(i, p)? {
-            acc = Some(acc.map_or(l, |a| a.min(l)));
-        }
-    }
-    Ok(acc)
+    let l = v2::MemoryMax::parse(bytes)
+        .map_err(|error| ReadError::Parse {
+            path: path.to_path_buf(),
+            error,
+        })?
+        .0;
+    Ok(Some(acc.map_or(l, |a| a.min(l))))
 }
 
 /// Builds a Snapshot from the buffers of one version's files (`present[i]` tells whether file
@@ -425,19 +427,14 @@ impl Snapshot {
         }
         let ancestors = match version {
             Version::V2 => {
-                let paths = v2_ancestor_limit_paths(dir);
                 let mut buf = Vec::new();
-                ancestors_limit(&paths, |_, p| {
-                    if !read_optional(p, &mut buf)? {
-                        return Ok(None);
+                let mut acc = None;
+                for p in v2_ancestor_limit_paths(dir) {
+                    if read_optional(&p, &mut buf)? {
+                        acc = fold_ancestor_max(acc, &p, &buf)?;
                     }
-                    v2::MemoryMax::parse(&buf)
-                        .map(|m| Some(m.0))
-                        .map_err(|error| ReadError::Parse {
-                            path: p.to_path_buf(),
-                            error,
-                        })
-                })?
+                }
+                acc
             }
             Version::V1 => None,
         };

@@ -4,13 +4,11 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use crate::limit::Limit;
 use crate::read::{
-    build, detect_version, names, open_file, pread_all, pread_kernel, v2_ancestor_limit_paths,
-    ReadError,
+    build, detect_version, fold_ancestor_max, names, open_file, pread_all, pread_kernel,
+    v2_ancestor_limit_paths, ReadError,
 };
 use crate::snapshot::{Snapshot, Version};
-use crate::v2;
 
 /// A kept-open view of one cgroup directory.
 ///
@@ -125,13 +123,11 @@ impl Sampler {
             }
             .map_err(|e| e.rebase(&self.dir))?;
         }
-        let ancestors = if self.ancestors.is_empty() {
-            None
-        } else {
-            let buf = &mut self.ancestor_buf;
-            let files = &self.ancestors;
-            ancestors_limit_files(files, buf)?
-        };
+        let mut ancestors = None;
+        for (p, f) in &self.ancestors {
+            pread_all(f, &mut self.ancestor_buf, p)?;
+            ancestors = fold_ancestor_max(ancestors, p, &self.ancestor_buf)?;
+        }
         let files: [Option<&[u8]>; 9] = std::array::from_fn(|i| {
             self.files[i]
                 .as_ref()
@@ -139,20 +135,4 @@ impl Sampler {
         });
         build(self.version, &self.dir, &files, ancestors)
     }
-}
-
-fn ancestors_limit_files(
-    files: &[(PathBuf, File)],
-    buf: &mut Vec<u8>,
-) -> Result<Option<Limit>, ReadError> {
-    let mut acc: Option<Limit> = None;
-    for (p, f) in files {
-        pread_all(f, buf, p)?;
-        let l = v2::MemoryMax::parse(buf).map_err(|error| ReadError::Parse {
-            path: p.clone(),
-            error,
-        })?;
-        acc = Some(acc.map_or(l.0, |a| a.min(l.0)));
-    }
-    Ok(acc)
 }
