@@ -119,15 +119,24 @@ fn memcg_parse<T, E: std::fmt::Debug>(
     on_bytes("memcg", about, true, input, f)
 }
 
-/// The C ABI's `memcg_v2_memory_stat_parse` (called through the `memcg` rlib, as a C caller
-/// would through `libmemcg`), into a caller-owned struct: the FFI overhead beside the Rust
-/// parse of the same bytes.
-fn ffi_v2_stat(input: &[u8]) -> Contender {
+/// A C ABI parse contender: `parse` (one of the `memcg_*_parse` exports, called through the
+/// `memcg` rlib exactly as C calls `libmemcg`) into a caller-owned `T`: the FFI overhead beside
+/// the Rust parse of the same bytes.
+fn ffi_parse<T: Default + 'static>(
+    about: &'static str,
+    input: &[u8],
+    parse: unsafe extern "C" fn(
+        *const u8,
+        usize,
+        *mut T,
+        *mut memcg::memcg_parse_error,
+    ) -> memcg::memcg_status,
+) -> Contender {
     let input = input.to_vec();
-    let mut out = memcg::memcg_v2_memory_stat::default();
+    let mut out = T::default();
     Contender {
         id: "memcg_ffi",
-        about: "C ABI memcg_v2_memory_stat_parse into a caller-owned struct",
+        about,
         memcg: true,
         zero_alloc: true,
         body: Box::new(move |n| {
@@ -135,41 +144,8 @@ fn ffi_v2_stat(input: &[u8]) -> Contender {
                 let data = black_box(&input[..]);
                 // SAFETY: `data` is valid for `len` bytes, `out` is a valid, writable struct,
                 // `err_out` may be NULL.
-                let st = unsafe {
-                    memcg::memcg_v2_memory_stat_parse(
-                        data.as_ptr(),
-                        data.len(),
-                        &mut out,
-                        std::ptr::null_mut(),
-                    )
-                };
-                black_box((st, &out));
-            }
-        }),
-    }
-}
-
-/// The C ABI's `memcg_v1_memory_stat_parse`; see [`ffi_v2_stat`].
-fn ffi_v1_stat(input: &[u8]) -> Contender {
-    let input = input.to_vec();
-    let mut out = memcg::memcg_v1_memory_stat::default();
-    Contender {
-        id: "memcg_ffi",
-        about: "C ABI memcg_v1_memory_stat_parse into a caller-owned struct",
-        memcg: true,
-        zero_alloc: true,
-        body: Box::new(move |n| {
-            for _ in 0..n {
-                let data = black_box(&input[..]);
-                // SAFETY: as in `ffi_v2_stat`.
-                let st = unsafe {
-                    memcg::memcg_v1_memory_stat_parse(
-                        data.as_ptr(),
-                        data.len(),
-                        &mut out,
-                        std::ptr::null_mut(),
-                    )
-                };
+                let st =
+                    unsafe { parse(data.as_ptr(), data.len(), &mut out, std::ptr::null_mut()) };
                 black_box((st, &out));
             }
         }),
@@ -279,7 +255,11 @@ pub fn parse_groups() -> Vec<Group> {
                 b,
                 v2::MemoryStat::parse,
             )];
-            c.push(ffi_v2_stat(b));
+            c.push(ffi_parse(
+                "C ABI memcg_v2_memory_stat_parse into a caller-owned struct",
+                b,
+                memcg::memcg_v2_memory_stat_parse,
+            ));
             c.extend(keyed_baselines::<V2Stat>("v2.stat", b));
             c
         }),
@@ -289,7 +269,11 @@ pub fn parse_groups() -> Vec<Group> {
                 b,
                 v1::MemoryStat::parse,
             )];
-            c.push(ffi_v1_stat(b));
+            c.push(ffi_parse(
+                "C ABI memcg_v1_memory_stat_parse into a caller-owned struct",
+                b,
+                memcg::memcg_v1_memory_stat_parse,
+            ));
             c.extend(keyed_baselines::<V1Stat>("v1.stat", b));
             c
         }),
