@@ -10,6 +10,8 @@
 //! - Interrupted (`EINTR`) and short reads go through the `ReadAt` seam of `pread_all`:
 //!   `src/read.rs`'s unit tests (`cargo test -p memcg-core --lib read::`).
 
+mod common;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -56,37 +58,6 @@ fn allocs<R>(f: impl FnOnce() -> R) -> (u64, R) {
 
 // ---------------------------------------------------------------------------------------------
 // Live v1 cgroups.
-
-/// This process's v1 memory cgroup, if we may create children in it.
-fn writable_v1_parent() -> Option<PathBuf> {
-    let found = match memcg_core::discovery::self_cgroup() {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("SKIP: cannot find this process's cgroup: {e}");
-            return None;
-        }
-    };
-    if found.version != Version::V1 {
-        eprintln!("SKIP: live fault tests need a cgroup v1 memory hierarchy");
-        return None;
-    }
-    let probe = found
-        .dir
-        .join(format!("memcg-faults-probe-{}", std::process::id()));
-    match std::fs::create_dir(&probe) {
-        Ok(()) => {
-            let _ = std::fs::remove_dir(&probe);
-            Some(found.dir)
-        }
-        Err(e) => {
-            eprintln!(
-                "SKIP: cannot create child cgroups under {} ({e}): run as root",
-                found.dir.display()
-            );
-            None
-        }
-    }
-}
 
 /// A child cgroup with its processes; killed and removed on drop.
 struct Cg {
@@ -167,7 +138,7 @@ const HOLD_16M: &str = "b = bytearray(16 << 20)\nfor i in range(0, len(b), 4096)
 
 #[test]
 fn live_cgroup_removed_between_samples_is_gone_and_keeps_the_detector() {
-    let Some(parent) = writable_v1_parent() else {
+    let Some(parent) = common::writable_v1_parent("live fault tests") else {
         return;
     };
     if !python_available() {
@@ -208,7 +179,7 @@ fn live_cgroup_removed_between_samples_is_gone_and_keeps_the_detector() {
 
 #[test]
 fn live_oom_kill_raises_oom_kills_and_resets_the_detector() {
-    let Some(parent) = writable_v1_parent() else {
+    let Some(parent) = common::writable_v1_parent("live fault tests") else {
         return;
     };
     if !python_available() {

@@ -2,6 +2,8 @@
 //! (`tests/tools/capture_v1_dirs.sh`), and live child cgroups created under this process's own
 //! memory cgroup (needs root and a v1 memory hierarchy; skipped with a message otherwise).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
@@ -62,37 +64,6 @@ fn captured_shmem_and_oom_directories() {
     assert_eq!(o.limit_bytes, Some(Limit::Bytes(32 << 20)));
 }
 
-/// This process's v1 memory cgroup, if we may create children in it.
-fn writable_v1_parent() -> Option<PathBuf> {
-    let found = match memcg_core::discovery::self_cgroup() {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("SKIP: cannot find this process's cgroup: {e}");
-            return None;
-        }
-    };
-    if found.version != Version::V1 {
-        eprintln!("SKIP: live v1 tests need a cgroup v1 memory hierarchy");
-        return None;
-    }
-    let probe = found
-        .dir
-        .join(format!("memcg-probe-{}", std::process::id()));
-    match std::fs::create_dir(&probe) {
-        Ok(()) => {
-            let _ = std::fs::remove_dir(&probe);
-            Some(found.dir)
-        }
-        Err(e) => {
-            eprintln!(
-                "SKIP: cannot create child cgroups under {} ({e}); run as root",
-                found.dir.display()
-            );
-            None
-        }
-    }
-}
-
 struct Cg {
     dir: PathBuf,
     child: Option<Child>,
@@ -143,7 +114,7 @@ fn wait_for(mut f: impl FnMut() -> bool) -> bool {
 
 #[test]
 fn live_child_cgroup_sampler_and_gone() {
-    let Some(parent) = writable_v1_parent() else {
+    let Some(parent) = common::writable_v1_parent("live v1 tests") else {
         return;
     };
     let mut cg = start(
@@ -184,7 +155,7 @@ fn live_child_cgroup_sampler_and_gone() {
 
 #[test]
 fn live_oom_kill_is_counted() {
-    let Some(parent) = writable_v1_parent() else {
+    let Some(parent) = common::writable_v1_parent("live v1 tests") else {
         return;
     };
     let mut cg = start(
