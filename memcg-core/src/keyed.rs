@@ -233,6 +233,16 @@ macro_rules! keyed_storage {
                 }
             }
 
+            /// The position of `key` in [`Self::KEYS`] (the field order), or `None` for a key
+            /// this type has no field for. The same constant-time lookup [`Self::set`] uses;
+            /// bindings that lay their own struct out in `KEYS` order parse straight into it
+            /// with it (see `memcg-ffi`).
+            #[inline]
+            #[must_use]
+            pub fn key_index(key: &[u8]) -> Option<usize> {
+                Self::KEY_TABLE.find(Self::KEYS, key)
+            }
+
             /// The value of a named key: `None` if the key is not a field or was absent.
             #[must_use]
             pub fn get(&self, key: &str) -> Option<u64> {

@@ -4,6 +4,7 @@
 //! cargo bench -p benches                              # the full run (manual)
 //! cargo run -p benches --release --bin report         # the table, as Markdown
 //! cargo run -p benches --release --bin report -- --check   # allocation check only (smoke)
+//! cargo run -p benches --release --bin report -- --group sampler   # only groups whose name contains "sampler"
 //! ```
 //!
 //! Medians come from `target/criterion/<group>/<contender>/new/estimates.json` (the median of
@@ -180,7 +181,14 @@ fn main() -> ExitCode {
         .and_then(|i| args.get(i + 1))
         .map_or_else(criterion_dir, PathBuf::from);
 
+    let only = args
+        .iter()
+        .position(|a| a == "--group")
+        .and_then(|i| args.get(i + 1));
     let mut groups = all_groups();
+    if let Some(only) = only {
+        groups.retain(|g| g.name.contains(only.as_str()));
+    }
     let mut rows = Vec::new();
     let mut bad_allocs = Vec::new();
     if !check {
