@@ -659,6 +659,14 @@ pub fn sampler_groups() -> Vec<Group> {
         .sum();
     let nfiles = files.len();
     let _ = sampler.read();
+    let mut sampler_into = match Sampler::open(&dir) {
+        Ok(s) => s,
+        Err(e) => panic!(
+            "the sampler opened {} once and not twice: {e}",
+            dir.display()
+        ),
+    };
+    let mut snap = sampler_into.read().ok();
     let (d1, d2): (PathBuf, PathBuf) = (dir.clone(), dir.clone());
     let mut buf1 = vec![0u8; 4096];
     let mut buf2 = vec![0u8; 4096];
@@ -675,6 +683,18 @@ pub fn sampler_groups() -> Vec<Group> {
             true,
             move || {
                 black_box(sampler.read().ok());
+            },
+        ),
+        stateful(
+            "memcg_sampler_into",
+            "memcg_core::sampler::Sampler::read_into: the same, refilling one Snapshot in place",
+            true,
+            true,
+            move || {
+                if let Some(s) = snap.as_mut() {
+                    black_box(sampler_into.read_into(s).ok());
+                }
+                black_box(&snap);
             },
         ),
         stateful(

@@ -201,38 +201,37 @@ pub(crate) fn pread_all<R: ReadAt + ?Sized>(
     }
 }
 
-/// Reads a kernel pseudo-file (cgroupfs, procfs: `st_size` 0) with **one** `pread` from offset 0
-/// into `buf`, returning the length read. The kernel's seq_file read fills the caller's buffer
-/// until the end of the text, so a read that leaves room is the whole file: the probe read that
-/// [`pread_all`] makes to see end-of-file would make the kernel generate the text a second time
-/// (the sampler bench measured it at +20 %). `buf` keeps its length (its capacity, zeroed once
-/// when it grows), so the steady state neither allocates nor clears. A read that fills `buf`
-/// grows it and reads again from offset 0; `EINTR` is retried.
-pub(crate) fn pread_kernel<R: ReadAt + ?Sized>(
+/// One `pread` of a kernel pseudo-file (cgroupfs, procfs: `st_size` 0) from offset 0 into `buf`
+/// (`EINTR` retried): `Some(length)` when it left room, `None` when it filled `buf` (the file
+/// may be longer: grow and read again from offset 0). The kernel's seq_file read fills the
+/// caller's buffer until the end of the text, so a read that leaves room is the whole file:
+/// the probe read that [`pread_all`] makes to see end-of-file would make the kernel generate
+/// the text a second time (the sampler bench measured it at +20 %).
+pub(crate) fn pread_once<R: ReadAt + ?Sized>(
     file: &R,
-    buf: &mut Vec<u8>,
+    buf: &mut [u8],
     path: &Path,
-) -> Result<usize, ReadError> {
-    if buf.len() < 256 {
-        buf.resize(256, 0);
-    }
+) -> Result<Option<usize>, ReadError> {
     loop {
-        match file.read_at(&mut buf[..], 0) {
-            Ok(n) if n < buf.len() => return Ok(n),
-            Ok(_) => {
-                if buf.len() > MAX_FILE_BYTES {
-                    return Err(ReadError::TooLarge {
-                        path: path.to_path_buf(),
-                        limit: MAX_FILE_BYTES,
-                    });
-                }
-                let grown = (buf.len() * 2).min(MAX_FILE_BYTES + 1);
-                buf.resize(grown, 0);
-            }
+        match file.read_at(buf, 0) {
+            Ok(n) if n < buf.len() => return Ok(Some(n)),
+            Ok(_) => return Ok(None),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(ReadError::io(path, e)),
         }
     }
+}
+
+/// The next size of a kernel-file buffer of `len` bytes that a read filled: doubled, up to
+/// [`MAX_FILE_BYTES`] + 1 (a read that fills that is [`ReadError::TooLarge`]).
+pub(crate) fn grown_kernel_buf(len: usize, path: &Path) -> Result<usize, ReadError> {
+    if len > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    Ok((len * 2).min(MAX_FILE_BYTES + 1))
 }
 
 /// Opens one cgroup file beneath its directory: `O_NOFOLLOW` (a symbolic link is refused, not
@@ -358,10 +357,23 @@ pub(crate) fn build(
     files: &[Option<&[u8]>; 9],
     ancestors: Option<Limit>,
 ) -> Result<Snapshot, ReadError> {
+    let mut s = Snapshot::blank(version);
+    fill(&mut s, version, dir, files, ancestors)?;
+    Ok(s)
+}
+
+/// [`build`] into an existing Snapshot, in place (see `Snapshot::fill_v2`).
+pub(crate) fn fill(
+    out: &mut Snapshot,
+    version: Version,
+    dir: &Path,
+    files: &[Option<&[u8]>; 9],
+    ancestors: Option<Limit>,
+) -> Result<(), ReadError> {
     let get = |i: usize| files[i];
     let first = files[0].unwrap_or(&[]);
     let res = match version {
-        Version::V2 => Snapshot::from_v2(&V2Files {
+        Version::V2 => out.fill_v2(&V2Files {
             current: first,
             max: get(1),
             high: get(2),
@@ -373,7 +385,7 @@ pub(crate) fn build(
             pressure: get(8),
             ancestors_limit: ancestors,
         }),
-        Version::V1 => Snapshot::from_v1(&V1Files {
+        Version::V1 => out.fill_v1(&V1Files {
             usage_in_bytes: first,
             limit_in_bytes: get(1),
             max_usage_in_bytes: get(2),
@@ -509,16 +521,27 @@ mod tests {
         }
     }
 
+    /// The sampler's loop over one file: `pread_once`, growing by `grown_kernel_buf`.
+    fn read_kernel(r: &Scripted, buf: &mut Vec<u8>) -> Result<usize, ReadError> {
+        loop {
+            if let Some(n) = pread_once(r, &mut buf[..], Path::new("k"))? {
+                return Ok(n);
+            }
+            let grown = grown_kernel_buf(buf.len(), Path::new("k"))?.max(64);
+            buf.resize(grown, 0);
+        }
+    }
+
     #[test]
     fn kernel_reads_take_one_pread_and_grow_when_full() {
         // A whole file in one read (as seq_file serves it), EINTR retried.
         let r = scripted(100, usize::MAX, 0);
-        let mut buf = Vec::new();
-        assert_eq!(pread_kernel(&r, &mut buf, Path::new("k")).unwrap(), 100);
+        let mut buf = vec![0; 256];
+        assert_eq!(read_kernel(&r, &mut buf).unwrap(), 100);
         assert_eq!(r.calls.get(), 1);
         assert!(buf[..100].iter().enumerate().all(|(i, &b)| b == pattern(i)));
         let r = scripted(5000, usize::MAX, 2);
-        assert_eq!(pread_kernel(&r, &mut buf, Path::new("k")).unwrap(), 5000);
+        assert_eq!(read_kernel(&r, &mut buf).unwrap(), 5000);
         assert!(buf[..5000]
             .iter()
             .enumerate()
@@ -526,14 +549,14 @@ mod tests {
         // The steady state reuses the buffer.
         let (ptr, len) = (buf.as_ptr(), buf.len());
         let r = scripted(4000, usize::MAX, 0);
-        assert_eq!(pread_kernel(&r, &mut buf, Path::new("k")).unwrap(), 4000);
+        assert_eq!(read_kernel(&r, &mut buf).unwrap(), 4000);
         assert_eq!((buf.as_ptr(), buf.len()), (ptr, len));
-        let e = pread_kernel(
-            &scripted(usize::MAX, usize::MAX, 0),
-            &mut Vec::new(),
-            Path::new("z"),
-        )
-        .unwrap_err();
+        // From an empty buffer; and a file that never ends is refused at the cap.
+        assert_eq!(
+            read_kernel(&scripted(7, usize::MAX, 0), &mut Vec::new()).unwrap(),
+            7
+        );
+        let e = read_kernel(&scripted(usize::MAX, usize::MAX, 0), &mut Vec::new()).unwrap_err();
         assert!(matches!(e, ReadError::TooLarge { .. }));
     }
 

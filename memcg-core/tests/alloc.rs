@@ -359,4 +359,18 @@ fn sampler_steady_state_allocates_nothing() {
     });
     assert!(r > 0, "usage read as 0 from {}", dir.display());
     assert_eq!(n, 0, "Sampler::read allocated {n} times in 200 samples");
+    let mut snap = s.read().unwrap();
+    let (n, r) = allocs(|| {
+        for _ in 0..200 {
+            if s.read_into(&mut snap).is_err() {
+                return 0;
+            }
+        }
+        snap.usage_bytes
+    });
+    assert!(r > 0, "usage read as 0 from {}", dir.display());
+    assert_eq!(
+        n, 0,
+        "Sampler::read_into allocated {n} times in 200 samples"
+    );
 }

@@ -452,3 +452,60 @@ fn v2_real_kernel_directories() {
     // Every key of the 6.1 memory.stat is a named field: nothing lands in extra_stat.
     assert_eq!(at.extra_stat.entries().len(), 0);
 }
+
+/// `Sampler::read_into` refills one Snapshot in place: going through every readable
+/// expected.json directory in turn (v1 and v2 mixed, with and without unknown `memory.stat`
+/// keys, with and without optional files), each refill equals a fresh `read_dir` of that
+/// directory — nothing of the previous sample survives.
+#[test]
+fn read_into_a_reused_snapshot_equals_a_fresh_read() {
+    use memcg_core::sampler::Sampler;
+    let expected: Vec<Value> =
+        serde_json::from_slice(&std::fs::read(vendored().join("expected.json")).unwrap()).unwrap();
+    let mut dirs: Vec<PathBuf> = expected
+        .iter()
+        .filter(|e| e["usage"].is_u64())
+        .filter_map(|e| locate(e["dir"].as_str()?))
+        .filter(|d| Snapshot::read_dir(d).is_ok())
+        .collect();
+    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus-local/v1-real-6.18.44");
+    dirs.extend(
+        ["anon-32m", "pagecache-40m", "shmem-24m", "oom-killed"]
+            .iter()
+            .map(|d| local.join(d)),
+    );
+    assert!(dirs.len() >= 8, "{} directories", dirs.len());
+    // And copies with keys a newer kernel might print (kept in `extra_stat`).
+    let tmp = std::env::temp_dir().join(format!("memcg-read-into-{}", std::process::id()));
+    for (i, src) in [dirs[0].clone(), local.join("anon-32m")].iter().enumerate() {
+        let dst = tmp.join(i.to_string());
+        std::fs::create_dir_all(&dst).unwrap();
+        for e in std::fs::read_dir(src).unwrap().flatten() {
+            if e.path().is_file() {
+                std::fs::copy(e.path(), dst.join(e.file_name())).unwrap();
+            }
+        }
+        let mut stat = std::fs::read(dst.join("memory.stat")).unwrap();
+        stat.extend_from_slice(b"made_up_key 42\nanother_new_key 7\n");
+        std::fs::write(dst.join("memory.stat"), stat).unwrap();
+        dirs.insert(2 * i + 1, dst);
+    }
+    let mut extras = 0;
+    let mut snap = Snapshot::read_dir(&dirs[0]).unwrap();
+    for round in 0..2 {
+        for d in &dirs {
+            let fresh = Snapshot::read_dir(d).unwrap();
+            extras += usize::from(!fresh.extra_stat.entries().is_empty());
+            let mut s = Sampler::open(d).unwrap();
+            s.read_into(&mut snap)
+                .unwrap_or_else(|e| panic!("{}: {e}", d.display()));
+            assert_eq!(snap, fresh, "{} (round {round})", d.display());
+        }
+        dirs.reverse();
+    }
+    std::fs::remove_dir_all(&tmp).unwrap();
+    assert_eq!(
+        extras, 4,
+        "directories with unknown memory.stat keys, over two rounds"
+    );
+}

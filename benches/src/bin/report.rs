@@ -335,7 +335,14 @@ fn main() -> ExitCode {
         .map(|r| r.group);
     if let Some(sg) = sg {
         target(
-            &format!("{sg}: sampler ≤ 1.1× sum of preads"),
+            &format!("{sg}: sampler (read_into) ≤ 1.1× sum of preads"),
+            ratio(sg, "memcg_sampler_into", "preads"),
+            pratio(sg, "memcg_sampler_into", "preads"),
+            &|v| v <= 1.1,
+            "×",
+        );
+        target(
+            &format!("{sg}: sampler (read, returning a Snapshot) ≤ 1.1× sum of preads"),
             ratio(sg, "memcg_sampler", "preads"),
             pratio(sg, "memcg_sampler", "preads"),
             &|v| v <= 1.1,
