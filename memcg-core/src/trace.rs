@@ -215,7 +215,8 @@ impl<R: BufRead> TraceReader<R> {
     ///
     /// # Errors
     /// [`TraceError::Io`], or [`TraceError::Format`] when the header lacks `t_seconds` or a usage
-    /// column (`memory.current` / `memory.usage_in_bytes`).
+    /// column (`memory.current` / `memory.usage_in_bytes`) ([`Reason::MissingKey`]), or names
+    /// a column twice ([`Reason::DuplicateKey`]).
     pub fn new(mut r: R) -> Result<Self, TraceError> {
         let mut header = String::new();
         read_line(&mut r, &mut header, 1)?;
@@ -227,6 +228,17 @@ impl<R: BufRead> TraceReader<R> {
         let cols: Vec<(Col, usize)> = names.iter().map(|n| classify(n)).collect();
         if cols.first().map(|c| c.0) != Some(Col::Time) {
             return Err(format_err(1, Reason::MissingKey));
+        }
+        // A column named twice has no single meaning (found by fuzzing: two cells of one
+        // unknown memory.stat key were both kept, and a write/read round trip changed them).
+        let mut sorted: Vec<&str> = names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| !n.is_empty())
+            .collect();
+        sorted.sort_unstable();
+        if sorted.windows(2).any(|w| w[0] == w[1]) {
+            return Err(format_err(1, Reason::DuplicateKey));
         }
         let version = if names.iter().any(|n| n == "memory.current") {
             Version::V2
