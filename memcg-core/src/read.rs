@@ -201,8 +201,8 @@ pub(crate) fn pread_all<R: ReadAt + ?Sized>(
     }
 }
 
-/// One `pread` of a kernel pseudo-file (cgroupfs, procfs: `st_size` 0) from offset 0 into `buf`
-/// (`EINTR` retried): `Some(length)` when it left room, `None` when it filled `buf` (the file
+/// One `pread` of a kernel pseudo-file (cgroupfs, procfs: `st_size` 0) from `offset` (0 for
+/// a whole file) into `buf` (`EINTR` retried): `Some(length)` when it left room, `None` when it filled `buf` (the file
 /// may be longer: grow and read again from offset 0). The kernel's seq_file read fills the
 /// caller's buffer until the end of the text, so a read that leaves room is the whole file:
 /// the probe read that [`pread_all`] makes to see end-of-file would make the kernel generate
@@ -210,10 +210,11 @@ pub(crate) fn pread_all<R: ReadAt + ?Sized>(
 pub(crate) fn pread_once<R: ReadAt + ?Sized>(
     file: &R,
     buf: &mut [u8],
+    offset: u64,
     path: &Path,
 ) -> Result<Option<usize>, ReadError> {
     loop {
-        match file.read_at(buf, 0) {
+        match file.read_at(buf, offset) {
             Ok(n) if n < buf.len() => return Ok(Some(n)),
             Ok(_) => return Ok(None),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -357,7 +358,7 @@ pub(crate) fn build(
     files: &[Option<&[u8]>; 9],
     ancestors: Option<Limit>,
 ) -> Result<Snapshot, ReadError> {
-    let mut s = Snapshot::blank(version);
+    let mut s = Snapshot::empty(version);
     fill(&mut s, version, dir, files, ancestors)?;
     Ok(s)
 }
@@ -524,7 +525,7 @@ mod tests {
     /// The sampler's loop over one file: `pread_once`, growing by `grown_kernel_buf`.
     fn read_kernel(r: &Scripted, buf: &mut Vec<u8>) -> Result<usize, ReadError> {
         loop {
-            if let Some(n) = pread_once(r, &mut buf[..], Path::new("k"))? {
+            if let Some(n) = pread_once(r, &mut buf[..], 0, Path::new("k"))? {
                 return Ok(n);
             }
             let grown = grown_kernel_buf(buf.len(), Path::new("k"))?.max(64);

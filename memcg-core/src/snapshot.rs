@@ -303,13 +303,20 @@ impl Snapshot {
     /// # Errors
     /// The first [`ParseError`] of any file present.
     pub fn from_v2(files: &V2Files<'_>) -> Result<Snapshot, ParseError> {
-        let mut s = Snapshot::blank(Version::V2);
+        let mut s = Snapshot::empty(Version::V2);
         s.fill_v2(files)?;
         Ok(s)
     }
 
-    /// A Snapshot with no data, to be filled in place.
-    pub(crate) fn blank(version: Version) -> Snapshot {
+    /// A Snapshot with nothing read yet: usage 0, every optional field absent. A buffer for
+    /// [`crate::sampler::Sampler::read_into`] to fill in place.
+    ///
+    /// ```
+    /// let s = memcg_core::Snapshot::empty(memcg_core::Version::V2);
+    /// assert_eq!((s.usage_bytes, s.limit_bytes, s.stat), (0, None, memcg_core::Stat::None));
+    /// ```
+    #[must_use]
+    pub fn empty(version: Version) -> Snapshot {
         Snapshot {
             version,
             usage_bytes: 0,
@@ -454,7 +461,7 @@ impl Snapshot {
     /// # Errors
     /// The first [`ParseError`] of any file present.
     pub fn from_v1(files: &V1Files<'_>) -> Result<Snapshot, ParseError> {
-        let mut s = Snapshot::blank(Version::V1);
+        let mut s = Snapshot::empty(Version::V1);
         s.fill_v1(files)?;
         Ok(s)
     }

@@ -373,4 +373,24 @@ fn sampler_steady_state_allocates_nothing() {
         n, 0,
         "Sampler::read_into allocated {n} times in 200 samples"
     );
+    // Two Samplers sharing one scratch buffer (the exporter's way).
+    let mut other = Sampler::open(&dir).unwrap();
+    let mut scratch = Vec::new();
+    other.read_into_with(&mut snap, &mut scratch).unwrap();
+    s.read_into_with(&mut snap, &mut scratch).unwrap();
+    let (n, r) = allocs(|| {
+        for _ in 0..100 {
+            for sampler in [&mut s, &mut other] {
+                if sampler.read_into_with(&mut snap, &mut scratch).is_err() {
+                    return 0;
+                }
+            }
+        }
+        snap.usage_bytes
+    });
+    assert!(r > 0, "usage read as 0 from {}", dir.display());
+    assert_eq!(
+        n, 0,
+        "Sampler::read_into_with allocated {n} times in 200 samples"
+    );
 }

@@ -136,10 +136,12 @@ enum Reader {
 }
 
 impl Reader {
-    fn read(&mut self) -> Result<Snapshot, ReadError> {
+    /// Reads into `snap`; a kept Sampler reads its files into the exporter's one `scratch`
+    /// buffer (so 1,000 cgroups do not each keep a few KiB of text).
+    fn read(&mut self, snap: &mut Snapshot, scratch: &mut Vec<u8>) -> Result<(), ReadError> {
         match self {
-            Reader::Kept(s) => s.read(),
-            Reader::Reopen(d) => Snapshot::read_dir(d),
+            Reader::Kept(s) => s.read_into_with(snap, scratch),
+            Reader::Reopen(d) => Snapshot::read_dir(d).map(|s| *snap = s),
         }
     }
 }
@@ -207,9 +209,15 @@ pub(crate) struct Exporter {
     root: PathBuf,
     version: Version,
     pattern: Option<String>,
-    tracked: HashMap<PathBuf, Tracked>,
+    /// Boxed: a `Tracked` is about 6.3 KiB (the detector is 5.8 KiB) and a hash table keeps
+    /// its values inline in a power-of-two bucket array, so 1,000 unboxed cgroups cost a
+    /// 2,048-bucket × 6.3 KiB table (13 MiB resident, every page touched) instead of 6.3 MiB.
+    tracked: HashMap<PathBuf, Box<Tracked>>,
     read_errors: u64,
     passes: u64,
+    /// The one text buffer and the one Snapshot every cgroup is read into, in turn.
+    scratch: Vec<u8>,
+    snap: Box<Snapshot>,
 }
 
 /// The tree is re-walked every this many passes (new cgroups appear within that many
@@ -225,6 +233,8 @@ impl Exporter {
             tracked: HashMap::new(),
             read_errors: 0,
             passes: 0,
+            scratch: Vec::new(),
+            snap: Box::new(Snapshot::empty(version)),
         }
     }
 
@@ -235,14 +245,13 @@ impl Exporter {
             self.rescan();
         }
         let mut gone = Vec::new();
+        let s = &mut *self.snap;
         for (d, tr) in &mut self.tracked {
-            match tr.reader.read() {
-                Ok(s) => match tr.detector.update(t, &s) {
+            match tr.reader.read(s, &mut self.scratch) {
+                Ok(()) => match tr.detector.update(t, s) {
                     Ok(a) => {
-                        tr.last = Some((
-                            std::array::from_fn(|i| (FAMILIES[i].value)(&s, &a)),
-                            a.state,
-                        ))
+                        tr.last =
+                            Some((std::array::from_fn(|i| (FAMILIES[i].value)(s, &a)), a.state))
                     }
                     Err(_) => self.read_errors += 1,
                 },
@@ -283,12 +292,12 @@ impl Exporter {
             };
             self.tracked.insert(
                 d.clone(),
-                Tracked {
+                Box::new(Tracked {
                     labels: Arc::new(labels_for(&rel_of(&self.root, d))),
                     reader,
                     detector: LeakDetector::new(DetectorConfig::default()),
                     last: None,
-                },
+                }),
             );
         }
     }
@@ -396,89 +405,183 @@ fn fmt_value(v: f64) -> String {
     }
 }
 
-/// Renders the metrics. `openmetrics` selects the OpenMetrics text format.
+/// Renders the metrics into one string. `openmetrics` selects the OpenMetrics text format.
+/// (The server streams the same text in chunks: [`Stream`].)
+#[cfg(test)]
 pub(crate) fn render(p: &Published, openmetrics: bool) -> String {
-    let mut out = String::with_capacity(256 + p.rows.len() * 2048);
-    for (fi, f) in FAMILIES.iter().enumerate() {
+    let mut out = String::new();
+    for section in 0..=SECTIONS {
+        render_section(p, openmetrics, section, 0..p.rows.len(), &mut out);
+    }
+    out
+}
+
+/// Sections of the exposition: one per family, then `memcg_state`, then the exporter's
+/// health (and `# EOF` for OpenMetrics) as section `SECTIONS`.
+const SECTIONS: usize = FAMILIES.len() + 1;
+
+/// Cgroups rendered per chunk of a streamed scrape.
+const CHUNK_ROWS: usize = 64;
+
+/// Appends section `section` for the rows `rows` to `out`; a section's `# HELP`/`# TYPE`
+/// lines come with its first rows.
+fn render_section(
+    p: &Published,
+    openmetrics: bool,
+    section: usize,
+    rows: std::ops::Range<usize>,
+    out: &mut String,
+) {
+    let first = rows.start == 0;
+    let rows = p.rows.get(rows).unwrap_or_default();
+    if let Some(f) = FAMILIES.get(section) {
         // OpenMetrics names counter families without the `_total` suffix.
         let family = if openmetrics && f.kind == "counter" {
             f.name.trim_end_matches("_total")
         } else {
             f.name
         };
-        let _ = writeln!(out, "# HELP {family} {}", f.help);
-        let _ = writeln!(out, "# TYPE {family} {}", f.kind);
-        for row in &p.rows {
-            if let Some(v) = row.values[fi] {
-                let sample = if openmetrics && f.kind == "counter" && !f.name.ends_with("_total") {
-                    format!("{}_total", f.name)
-                } else {
-                    f.name.to_string()
-                };
+        if first {
+            let _ = writeln!(out, "# HELP {family} {}", f.help);
+            let _ = writeln!(out, "# TYPE {family} {}", f.kind);
+        }
+        let suffix = if openmetrics && f.kind == "counter" && !f.name.ends_with("_total") {
+            "_total"
+        } else {
+            ""
+        };
+        for row in rows {
+            if let Some(v) = row.values[section] {
                 let _ = writeln!(
                     out,
-                    "{sample}{{{}}} {}",
+                    "{}{suffix}{{{}}} {}",
+                    f.name,
                     label_text(&row.labels, None),
                     fmt_value(v)
                 );
             }
         }
-    }
-    let _ = writeln!(
-        out,
-        "# HELP memcg_state The detector's state: 1 for the current state, 0 for the others."
-    );
-    let _ = writeln!(out, "# TYPE memcg_state gauge");
-    for row in &p.rows {
-        for st in STATES {
+    } else if section == FAMILIES.len() {
+        if first {
             let _ = writeln!(
                 out,
-                "memcg_state{{{}}} {}",
-                label_text(&row.labels, Some(("state", st.as_str()))),
-                u8::from(row.state == st)
+                "# HELP memcg_state The detector's state: 1 for the current state, 0 for the others."
             );
+            let _ = writeln!(out, "# TYPE memcg_state gauge");
+        }
+        for row in rows {
+            for st in STATES {
+                let _ = writeln!(
+                    out,
+                    "memcg_state{{{}}} {}",
+                    label_text(&row.labels, Some(("state", st.as_str()))),
+                    u8::from(row.state == st)
+                );
+            }
+        }
+    } else {
+        let health: [(&str, &str, &str, f64); 4] = [
+            (
+                "memcg_exporter_sample_duration_seconds",
+                "gauge",
+                "Duration of the last sampling pass over all cgroups.",
+                p.pass_seconds,
+            ),
+            (
+                "memcg_exporter_cgroups_tracked",
+                "gauge",
+                "Cgroups currently tracked.",
+                p.tracked as f64,
+            ),
+            (
+                "memcg_exporter_read_errors_total",
+                "counter",
+                "Reads that failed (other than a cgroup vanishing).",
+                p.read_errors as f64,
+            ),
+            (
+                "memcg_exporter_sampling_passes_total",
+                "counter",
+                "Sampling passes completed.",
+                p.passes as f64,
+            ),
+        ];
+        for (name, kind, help, v) in health {
+            let family = if openmetrics && kind == "counter" {
+                name.trim_end_matches("_total")
+            } else {
+                name
+            };
+            let _ = writeln!(out, "# HELP {family} {help}");
+            let _ = writeln!(out, "# TYPE {family} {kind}");
+            let _ = writeln!(out, "{name} {}", fmt_value(v));
+        }
+        if openmetrics {
+            out.push_str("# EOF\n");
         }
     }
-    let health: [(&str, &str, &str, f64); 4] = [
-        (
-            "memcg_exporter_sample_duration_seconds",
-            "gauge",
-            "Duration of the last sampling pass over all cgroups.",
-            p.pass_seconds,
-        ),
-        (
-            "memcg_exporter_cgroups_tracked",
-            "gauge",
-            "Cgroups currently tracked.",
-            p.tracked as f64,
-        ),
-        (
-            "memcg_exporter_read_errors_total",
-            "counter",
-            "Reads that failed (other than a cgroup vanishing).",
-            p.read_errors as f64,
-        ),
-        (
-            "memcg_exporter_sampling_passes_total",
-            "counter",
-            "Sampling passes completed.",
-            p.passes as f64,
-        ),
-    ];
-    for (name, kind, help, v) in health {
-        let family = if openmetrics && kind == "counter" {
-            name.trim_end_matches("_total")
-        } else {
-            name
-        };
-        let _ = writeln!(out, "# HELP {family} {help}");
-        let _ = writeln!(out, "# TYPE {family} {kind}");
-        let _ = writeln!(out, "{name} {}", fmt_value(v));
+}
+
+/// A scrape's body, rendered [`CHUNK_ROWS`] cgroups at a time as the server sends it: the
+/// exposition of 1,000 cgroups is about 7.5 MB of text, which a rendered string held at once
+/// (and which glibc then kept resident: the 1,000-cgroup budget measured 16 → 26 MiB after a
+/// few scrapes). Streamed, the text in memory is one chunk (~0.5 MB).
+pub(crate) struct Stream {
+    published: Arc<Published>,
+    openmetrics: bool,
+    section: usize,
+    row: usize,
+    buf: String,
+    pos: usize,
+}
+
+impl Stream {
+    pub(crate) fn new(published: Arc<Published>, openmetrics: bool) -> Self {
+        Stream {
+            published,
+            openmetrics,
+            section: 0,
+            row: 0,
+            buf: String::new(),
+            pos: 0,
+        }
     }
-    if openmetrics {
-        out.push_str("# EOF\n");
+}
+
+impl std::io::Read for Stream {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos >= self.buf.len() {
+            if self.section > SECTIONS {
+                return Ok(0);
+            }
+            self.buf.clear();
+            self.pos = 0;
+            let n = self.published.rows.len();
+            let end = if self.section < SECTIONS {
+                (self.row + CHUNK_ROWS).min(n)
+            } else {
+                n
+            };
+            render_section(
+                &self.published,
+                self.openmetrics,
+                self.section,
+                self.row..end,
+                &mut self.buf,
+            );
+            if end >= n {
+                self.section += 1;
+                self.row = 0;
+            } else {
+                self.row = end;
+            }
+        }
+        let chunk = &self.buf.as_bytes()[self.pos..];
+        let k = chunk.len().min(out.len());
+        out[..k].copy_from_slice(&chunk[..k]);
+        self.pos += k;
+        Ok(k)
     }
-    out
 }
 
 pub(crate) fn cmd_exporter(opts: Options) -> Result<(), Failure> {
@@ -509,7 +612,7 @@ pub(crate) fn cmd_exporter(opts: Options) -> Result<(), Failure> {
         opts.interval,
         opts.listen
     );
-    let published = Arc::new(Mutex::new(Published::default()));
+    let published = Arc::new(Mutex::new(Arc::new(Published::default())));
     let shared = Arc::clone(&published);
     let interval = Duration::from_secs_f64(opts.interval);
     let pattern = opts.pattern.clone();
@@ -520,7 +623,7 @@ pub(crate) fn cmd_exporter(opts: Options) -> Result<(), Failure> {
         loop {
             let p = exp.pass(start.elapsed().as_secs_f64());
             if let Ok(mut g) = shared.lock() {
-                *g = p;
+                *g = Arc::new(p);
             }
             next += interval;
             let now = Instant::now();
@@ -538,9 +641,9 @@ pub(crate) fn cmd_exporter(opts: Options) -> Result<(), Failure> {
         });
         let resp = match path.as_str() {
             "/metrics" => {
-                let body = match published.lock() {
-                    Ok(g) => render(&g, om),
-                    Err(_) => String::new(),
+                let current = match published.lock() {
+                    Ok(g) => Arc::clone(&g),
+                    Err(_) => Arc::new(Published::default()),
                 };
                 let ctype = if om {
                     "application/openmetrics-text; version=1.0.0; charset=utf-8"
@@ -549,7 +652,16 @@ pub(crate) fn cmd_exporter(opts: Options) -> Result<(), Failure> {
                 };
                 let h = tiny_http::Header::from_bytes("Content-Type", ctype)
                     .map_err(|()| Failure::runtime("bad header"))?;
-                tiny_http::Response::from_string(body).with_header(h)
+                // Chunked transfer encoding: the length is not known before the end.
+                let resp = tiny_http::Response::new(
+                    tiny_http::StatusCode(200),
+                    vec![h],
+                    Stream::new(current, om),
+                    None,
+                    None,
+                );
+                let _ = req.respond(resp);
+                continue;
             }
             "/" => tiny_http::Response::from_string(
                 "memcg exporter: metrics at /metrics\n".to_string(),
@@ -629,5 +741,58 @@ mod tests {
             Some("/docker/*".into()),
         );
         assert_eq!(f.pass(0.0).tracked, 1);
+    }
+
+    /// The streamed body is byte for byte the rendered string, over many chunks, whatever
+    /// sizes the server reads it in.
+    #[test]
+    fn streamed_scrape_equals_the_rendered_text() {
+        use std::io::Read;
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/corpus/elastic-agent-system-metrics/docker/sys/fs/cgroup/memory");
+        let mut e = Exporter::new(root, Version::V1, None);
+        e.pass(0.0);
+        let mut p = e.pass(1.0);
+        let base: Vec<Row> = std::mem::take(&mut p.rows);
+        for i in 0..(3 * CHUNK_ROWS + 5) {
+            let r = &base[i % base.len()];
+            p.rows.push(Row {
+                labels: Arc::new(labels_for(&format!("docker/{i:064x}"))),
+                values: r.values,
+                state: r.state,
+            });
+        }
+        let p = Arc::new(p);
+        for om in [false, true] {
+            let text = render(&p, om);
+            for read_size in [1, 7, 4096, 1 << 20] {
+                let mut s = Stream::new(Arc::clone(&p), om);
+                let mut got = Vec::new();
+                let mut buf = vec![0u8; read_size];
+                loop {
+                    let n = s.read(&mut buf).unwrap();
+                    if n == 0 {
+                        break;
+                    }
+                    got.extend_from_slice(&buf[..n]);
+                }
+                assert_eq!(
+                    got,
+                    text.as_bytes(),
+                    "openmetrics={om}, reads of {read_size}"
+                );
+            }
+            assert_eq!(
+                text.matches("container_memory_usage_bytes{").count(),
+                p.rows.len()
+            );
+            assert_eq!(text.matches("# TYPE ").count(), FAMILIES.len() + 1 + 4);
+        }
+        // No rows: every family header still comes, once.
+        let empty = Arc::new(Published::default());
+        assert_eq!(
+            render(&empty, false).matches("# TYPE ").count(),
+            FAMILIES.len() + 1 + 4
+        );
     }
 }
