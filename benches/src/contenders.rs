@@ -1017,7 +1017,11 @@ pub fn groups(suite: Suite) -> Vec<Group> {
             g
         }
         Suite::Snapshot => snapshot_groups(),
-        Suite::Sampler => sampler_groups(),
+        Suite::Sampler => {
+            let mut g = sampler_groups();
+            g.extend(fleet_groups());
+            g
+        }
         Suite::Trend => trend_groups(),
     }
 }
@@ -1029,4 +1033,132 @@ pub fn all_groups() -> Vec<Group> {
         .into_iter()
         .flat_map(groups)
         .collect()
+}
+
+/// A generated tree of `n` v2 cgroups on a tmpfs (`/dev/shm`), removed when dropped.
+struct Tree {
+    root: PathBuf,
+    dirs: Vec<PathBuf>,
+}
+
+impl Tree {
+    /// Copies the vendored real v2 directory `v2-real-6.1/01_linear_oom/near-limit` into `n`
+    /// Kubernetes-shaped cgroup directories, as `memcg-core/tests/e2e/exporter_budget.sh`
+    /// does for the exporter binary. `None` (with a message) where `/dev/shm` is unusable.
+    fn generate(n: usize) -> Option<Tree> {
+        let src = fixtures::path("corpus/v2-real-6.1/01_linear_oom/near-limit");
+        let files: Vec<(std::ffi::OsString, Vec<u8>)> = std::fs::read_dir(&src)
+            .ok()?
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("memory."))
+            .filter_map(|e| Some((e.file_name(), std::fs::read(e.path()).ok()?)))
+            .collect();
+        let root = Path::new("/dev/shm").join(format!("memcg-bench-tree-{}", std::process::id()));
+        let tree = Tree {
+            root: root.clone(),
+            dirs: Vec::with_capacity(n),
+        };
+        let mut tree = tree;
+        std::fs::create_dir_all(&root).ok()?;
+        std::fs::write(root.join("cgroup.controllers"), "memory cpu io\n").ok()?;
+        for i in 0..n {
+            let d = root.join(format!(
+                "kubepods.slice/pod{}.slice/cri-containerd-{i:064x}.scope",
+                i % 50
+            ));
+            std::fs::create_dir_all(&d).ok()?;
+            for (name, bytes) in &files {
+                std::fs::write(d.join(name), bytes).ok()?;
+            }
+            tree.dirs.push(d);
+        }
+        Some(tree)
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+/// Cgroups in the fleet group.
+pub const FLEET_CGROUPS: usize = 1000;
+
+/// The exporter's sampling pass over 1,000 cgroups (issue: under 5 % of one core at one pass
+/// per second, i.e. a pass under 50 ms), on a tree generated on a tmpfs: what `memcg
+/// exporter` does per pass, minus the label formatting of a scrape — each cgroup's kept-open
+/// Sampler reads into one shared buffer and Snapshot, and its LeakDetector is updated. Beside
+/// it: the same with `Snapshot::read_dir` (open-read-close) per cgroup. Per sample: one
+/// cgroup. A tmpfs file costs less to read than a cgroupfs one (no text to generate); the
+/// kernel's share on a real node is the sampler group's.
+#[must_use]
+pub fn fleet_groups() -> Vec<Group> {
+    let Some(tree) = Tree::generate(FLEET_CGROUPS) else {
+        eprintln!("memcg benches: cannot generate a cgroup tree under /dev/shm; the fleet group is skipped");
+        return Vec::new();
+    };
+    let mut samplers = Vec::with_capacity(tree.dirs.len());
+    for d in &tree.dirs {
+        match Sampler::open(d) {
+            Ok(s) => samplers.push(s),
+            Err(e) => {
+                eprintln!("memcg benches: {e}; the fleet group is skipped (raise `ulimit -n`?)");
+                return Vec::new();
+            }
+        }
+    }
+    let mut detectors: Vec<LeakDetector> = (0..samplers.len())
+        .map(|_| LeakDetector::new(memcg_core::trend::DetectorConfig::default()))
+        .collect();
+    let mut scratch = Vec::new();
+    let mut snap = Snapshot::empty(memcg_core::Version::V2);
+    let mut t = 0.0;
+    let dirs = tree.dirs.clone();
+    let mut pass = move || {
+        t += 1.0;
+        for (s, d) in samplers.iter_mut().zip(&mut detectors) {
+            if s.read_into_with(&mut snap, &mut scratch).is_ok() {
+                black_box(d.update(t, &snap).ok());
+            }
+        }
+    };
+    pass();
+    let tree = std::sync::Arc::new(tree);
+    let keep = std::sync::Arc::clone(&tree);
+    vec![Group {
+        name: "exporter_pass_1000",
+        suite: Suite::Sampler,
+        fixture: format!(
+            "{} generated v2 cgroups under {}",
+            FLEET_CGROUPS,
+            tree.root.display()
+        ),
+        unit: Unit::Samples(FLEET_CGROUPS as u64),
+        baseline: "memcg_exporter_pass",
+        contenders: vec![
+            stateful(
+                "memcg_exporter_pass",
+                "1,000 kept Samplers into one shared buffer + 1,000 LeakDetector::update",
+                true,
+                true,
+                move || {
+                    let _ = &keep;
+                    pass();
+                },
+            ),
+            stateful(
+                "read_dir_pass",
+                "1,000 Snapshot::read_dir (open + read + close per file), no detector",
+                false,
+                false,
+                move || {
+                    let _ = &tree;
+                    for d in &dirs {
+                        black_box(Snapshot::read_dir(d).ok());
+                    }
+                },
+            ),
+        ],
+    }]
 }
