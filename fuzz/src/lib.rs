@@ -5,3 +5,4 @@
 //! `cargo test` replays every input kept under `fuzz/regressions/<target>/` through exactly
 //! the code the fuzzer ran.
 pub mod checks;
+pub mod ffi_check;

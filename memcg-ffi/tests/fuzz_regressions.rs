@@ -1,0 +1,55 @@
+//! Replays inputs through the exact checks of the `ffi` fuzz target (`fuzz/src/ffi_check.rs`,
+//! included below): every input kept under `fuzz/regressions/ffi/` (a C-ABI crash the fuzzer
+//! found, once fixed, is dropped there) and every vendored corpus file, with each possible
+//! first byte's choice of file kind. Plain `cargo test` then guards the C ABI against them
+//! without nightly or cargo-fuzz.
+
+#[allow(dead_code, clippy::all, clippy::pedantic)]
+#[path = "../../fuzz/src/ffi_check.rs"]
+mod ffi_check;
+
+use std::path::{Path, PathBuf};
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else if p.is_file() {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn kept_inputs_and_the_corpus_pass_the_ffi_checks() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut kept = Vec::new();
+    walk(&root.join("../fuzz/regressions/ffi"), &mut kept);
+    let mut corpus = Vec::new();
+    walk(&root.join("../memcg-core/tests/corpus"), &mut corpus);
+    corpus.retain(|p| std::fs::metadata(p).is_ok_and(|m| m.len() <= 64 * 1024));
+    assert!(corpus.len() > 100, "{} corpus files", corpus.len());
+    let mut n = 0;
+    for p in kept.iter().chain(&corpus) {
+        let data = std::fs::read(p).unwrap();
+        // The target picks a file kind from the first byte: try a spread of them.
+        for first in [0u8, 1, 2, 3, 5, 7, 11, 13, 17, 19, 23, 255] {
+            let mut input = Vec::with_capacity(data.len() + 1);
+            input.push(first);
+            input.extend_from_slice(&data);
+            if std::panic::catch_unwind(|| ffi_check::ffi(&input)).is_err() {
+                panic!("{} (first byte {first}) fails the ffi checks", p.display());
+            }
+            n += 1;
+        }
+    }
+    eprintln!(
+        "{} kept inputs, {} corpus files, {n} runs",
+        kept.len(),
+        corpus.len()
+    );
+}
