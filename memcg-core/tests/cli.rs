@@ -188,9 +188,53 @@ fn replay_plot_writes_an_svg() {
     assert!(svg.contains("first leak verdict at"));
     assert!(svg.contains("limit 180 MiB"));
     let _ = std::fs::remove_file(&out);
-    let o = memcg(&["replay", "x.csv", "--plot", "out.png"]);
+    let o = memcg(&["replay", "x.csv", "--plot", "out.jpg"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--plot writes SVG"));
+    assert!(stderr(&o).contains("--plot writes SVG or PNG"));
+}
+
+/// Pixels of each colour in a `--plot OUT.png` of `trace`.
+fn png_colours(trace: &str) -> std::collections::HashMap<u32, usize> {
+    let traces = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/traces-v2");
+    let out = std::env::temp_dir().join(format!("memcg-plot-{}-{trace}.png", std::process::id()));
+    let o = memcg(&[
+        "replay",
+        traces.join(trace).to_str().unwrap(),
+        "--plot",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dec = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&out).unwrap()));
+    let mut r = dec.read_info().unwrap();
+    let mut buf = vec![0; r.output_buffer_size().unwrap()];
+    let info = r.next_frame(&mut buf).unwrap();
+    let _ = std::fs::remove_file(&out);
+    assert_eq!((info.width, info.height), (960, 480));
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    let mut n = std::collections::HashMap::new();
+    for p in buf[..info.buffer_size()].chunks(3) {
+        *n.entry(u32::from(p[0]) << 16 | u32::from(p[1]) << 8 | u32::from(p[2]))
+            .or_insert(0) += 1;
+    }
+    n
+}
+
+#[test]
+fn replay_plot_writes_a_png_that_shows_the_verdict() {
+    let (red, orange, blue, green) = (0xc6_2828, 0xef_6c00, 0x15_65c0, 0x2e_7d32);
+    let leak = png_colours("04_sawtooth_leak_oom.csv");
+    // The limit line across the plot, the signal and its floor, and the verdict (its dashed
+    // marker, the trend lines, the label) in orange.
+    assert!(leak[&red] > 800, "{:?}", leak.get(&red));
+    assert!(leak[&blue] > 2000 && leak[&green] > 500);
+    assert!(leak[&orange] > 1500, "{:?}", leak.get(&orange));
+    // Page cache filling up to the limit: no verdict, so only the legend's orange swatch.
+    let cache = png_colours("05_pagecache_write.csv");
+    let swatch = cache.get(&orange).copied().unwrap_or(0);
+    assert!(
+        swatch < 150,
+        "{swatch} orange pixels without a leak verdict"
+    );
 }
 
 #[test]

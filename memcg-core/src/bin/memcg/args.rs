@@ -214,9 +214,9 @@ pub(crate) fn parse(raw: &[String]) -> Result<Args, String> {
         "replay" => {
             allow(&["--json", "--plot"])?;
             if let Some(p) = &plot {
-                if p.extension().and_then(|e| e.to_str()) != Some("svg") {
+                if !matches!(p.extension().and_then(|e| e.to_str()), Some("svg" | "png")) {
                     return Err(format!(
-                        "--plot writes SVG: give a file name ending in .svg, not {}",
+                        "--plot writes SVG or PNG: give a file name ending in .svg or .png, not {}",
                         p.display()
                     ));
                 }

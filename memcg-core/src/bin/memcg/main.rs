@@ -25,7 +25,7 @@ USAGE:
     memcg snapshot [DIR] [--json]
     memcg watch    [DIR] [--interval S] [--count N] [--json]
     memcg record   [DIR] --out FILE.csv [--interval S] [--duration S]
-    memcg replay   FILE.csv [--json] [--plot OUT.svg]
+    memcg replay   FILE.csv [--json] [--plot OUT.svg|OUT.png]
     memcg run      [--limit BYTES] [--interval S] [--json] -- CMD [ARGS...]
     memcg exporter [--listen ADDR:PORT] [--root DIR] [--interval S] [--match GLOB]
 
@@ -285,8 +285,13 @@ fn cmd_replay(file: &Path, json: bool, plot: Option<&Path>) -> Result<(), Failur
             file.file_name()
                 .map_or(String::new(), |n| n.to_string_lossy().into_owned())
         );
-        std::fs::write(p, plot::svg(&title, &points))
-            .map_err(|e| Failure::runtime(format!("{}: {e}", p.display())))?;
+        let bytes = if p.extension().is_some_and(|e| e == "png") {
+            plot::png(&title, &points)
+                .map_err(|e| Failure::runtime(format!("{}: PNG encoding: {e}", p.display())))?
+        } else {
+            plot::svg(&title, &points).into_bytes()
+        };
+        std::fs::write(p, bytes).map_err(|e| Failure::runtime(format!("{}: {e}", p.display())))?;
         eprintln!("memcg: wrote {}", p.display());
     }
     Ok(())
