@@ -102,34 +102,12 @@ impl KeyTable {
     }
 
     /// The index of `key` in `keys` (the list the table was built from), if it is one of them.
+    #[inline]
     #[must_use]
-    #[inline(always)]
     pub fn find(&self, keys: &[&str], key: &[u8]) -> Option<usize> {
         let i = usize::from(self.slots[Self::hash(key, self.seed)]).checked_sub(1)?;
-        eq_bytes(keys.get(i)?.as_bytes(), key).then_some(i)
+        (keys.get(i)?.as_bytes() == key).then_some(i)
     }
-}
-
-/// `a == b` for short keys, inline: eight bytes at a time (the last load overlapping) instead
-/// of a call to libc's `memcmp`, which was 16 % of a v1 Snapshot built from bytes in a
-/// profile (one call per line, for keys of 4 to 30 bytes).
-#[inline(always)]
-fn eq_bytes(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    if n < 8 {
-        return a.iter().zip(b).all(|(x, y)| x == y);
-    }
-    let mut at = 0;
-    while at + 8 < n {
-        if load8(a, at) != load8(b, at) {
-            return false;
-        }
-        at += 8;
-    }
-    load8(a, n - 8) == load8(b, n - 8)
 }
 
 /// Declares a flat-keyed file struct: one `Option<u64>` per key the kernel documents,
