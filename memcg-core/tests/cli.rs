@@ -302,3 +302,79 @@ fn run_reports_a_verdict_or_a_clear_error() {
     assert!(t.contains("exited with status 0"), "{t}");
     assert!(t.contains("verdict: no leak detected"), "{t}");
 }
+
+#[path = "common/mutate.rs"]
+mod mutate;
+
+/// Real v1 and v2 directories with one file mutated (the mutator of `tests/mutations.rs`),
+/// through `memcg snapshot DIR` and `--json`: exit 0 with a Snapshot, or exit 1 with one
+/// `memcg: …` line naming the directory's file — never a panic (101) or a signal. 300
+/// directories, 600 runs (each run is a process; the 100,000-mutation volume runs through the
+/// same code in `tests/mutations.rs`).
+#[test]
+fn mutated_directories_give_a_snapshot_or_a_clear_error() {
+    let sources = [
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus-local/v1-real-6.18.44/anon-32m"),
+        corpus("v2-real-6.1/01_linear_oom/near-limit"),
+        corpus("elastic-agent-system-metrics/docker2/sys/fs/cgroup/user.slice/user-1000.slice/session-520.scope"),
+    ];
+    let tmp = std::env::temp_dir().join(format!("memcg-cli-mutations-{}", std::process::id()));
+    let mut rng = mutate::Rng(0x636c_695f_6d75_7461);
+    let (mut ok, mut failed) = (0, 0);
+    for i in 0..300 {
+        let src = &sources[i % sources.len()];
+        let files = mutate::corpus_files(src);
+        assert!(!files.is_empty(), "{}", src.display());
+        let dst = tmp.join(i.to_string());
+        std::fs::create_dir_all(&dst).unwrap();
+        let victim = rng.below(files.len());
+        for (k, (p, bytes)) in files.iter().enumerate() {
+            let name = p.file_name().unwrap();
+            let out = if k == victim {
+                let other = &files[rng.below(files.len())].1;
+                mutate::mutate(&mut rng, bytes, other)
+            } else {
+                bytes.clone()
+            };
+            std::fs::write(dst.join(name), out).unwrap();
+        }
+        let victim_name = files[victim]
+            .0
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        for json in [false, true] {
+            let d = dst.to_str().unwrap();
+            let o = if json {
+                memcg(&["snapshot", d, "--json"])
+            } else {
+                memcg(&["snapshot", d])
+            };
+            match o.status.code() {
+                Some(0) => {
+                    assert!(!o.stdout.is_empty());
+                    ok += 1;
+                }
+                Some(1) => {
+                    let e = stderr(&o);
+                    assert!(e.starts_with("memcg: "), "{e}");
+                    assert_eq!(e.lines().count(), 1, "{e}");
+                    assert!(e.contains(d), "the error names the directory: {e}");
+                    if e.contains(" line ") {
+                        assert!(e.contains(&victim_name), "{victim_name}: {e}");
+                    }
+                    failed += 1;
+                }
+                other => panic!(
+                    "{} ({victim_name} mutated): exit {other:?}\n{}",
+                    dst.display(),
+                    stderr(&o)
+                ),
+            }
+        }
+        std::fs::remove_dir_all(&dst).unwrap();
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(ok > 30 && failed > 30, "{ok} snapshots, {failed} errors");
+}

@@ -53,3 +53,32 @@ fn kept_inputs_and_the_corpus_pass_the_ffi_checks() {
         corpus.len()
     );
 }
+
+#[path = "../../memcg-core/tests/common/mutate.rs"]
+mod mutate;
+
+/// 100,000 random mutations of the vendored real files through every C ABI entry point the
+/// fuzz target calls (the first byte picks the file kind): only known status codes, errors
+/// inside the input, NUL-terminated messages, no panic (the checks of `ffi_check`). The C
+/// tests run the C ABI under AddressSanitizer and valgrind; this runs volume.
+#[test]
+fn a_hundred_thousand_mutations_through_the_c_abi() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../memcg-core/tests");
+    let mut files = mutate::corpus_files(&root.join("corpus"));
+    files.extend(mutate::corpus_files(&root.join("corpus-local")));
+    assert!(files.len() > 200, "{} corpus files", files.len());
+    let mut rng = mutate::Rng(0x6666_695f_6d75_7461);
+    for _ in 0..100_000 {
+        let seed = rng.0;
+        let data = &files[rng.below(files.len())].1;
+        let other = &files[rng.below(files.len())].1;
+        let mut input = vec![rng.next() as u8];
+        input.extend(mutate::mutate(&mut rng, data, other));
+        if std::panic::catch_unwind(|| ffi_check::ffi(&input)).is_err() {
+            panic!(
+                "seed {seed}: {:?} fails the ffi checks",
+                String::from_utf8_lossy(&input)
+            );
+        }
+    }
+}
