@@ -8,29 +8,16 @@
 #[path = "../../fuzz/src/ffi_check.rs"]
 mod ffi_check;
 
-use std::path::{Path, PathBuf};
+#[path = "../../memcg-core/tests/common/mutate.rs"]
+mod mutate;
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p.is_file() {
-            out.push(p);
-        }
-    }
-}
+use std::path::Path;
 
 #[test]
 fn kept_inputs_and_the_corpus_pass_the_ffi_checks() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut kept = Vec::new();
-    walk(&root.join("../fuzz/regressions/ffi"), &mut kept);
-    let mut corpus = Vec::new();
-    walk(&root.join("../memcg-core/tests/corpus"), &mut corpus);
+    let kept = mutate::all_files(&root.join("../fuzz/regressions/ffi"));
+    let mut corpus = mutate::all_files(&root.join("../memcg-core/tests/corpus"));
     corpus.retain(|p| std::fs::metadata(p).is_ok_and(|m| m.len() <= 64 * 1024));
     assert!(corpus.len() > 100, "{} corpus files", corpus.len());
     let mut n = 0;
@@ -53,9 +40,6 @@ fn kept_inputs_and_the_corpus_pass_the_ffi_checks() {
         corpus.len()
     );
 }
-
-#[path = "../../memcg-core/tests/common/mutate.rs"]
-mod mutate;
 
 /// 100,000 random mutations of the vendored real files through every C ABI entry point the
 /// fuzz target calls (the first byte picks the file kind): only known status codes, errors

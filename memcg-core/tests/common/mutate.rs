@@ -123,9 +123,9 @@ pub fn mutate(rng: &mut Rng, data: &[u8], other: &[u8]) -> Vec<u8> {
     m
 }
 
-/// Every file under `dir` (recursively) whose name is a cgroup memory file, with its bytes.
-pub fn corpus_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+/// Every regular file under `dir`, recursively, in a stable order.
+pub fn all_files(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(rd) = std::fs::read_dir(dir) else {
             return;
         };
@@ -134,20 +134,29 @@ pub fn corpus_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         for p in entries {
             if p.is_dir() {
                 walk(&p, out);
-            } else if p
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("memory.") || n == "cgroup" || n == "mountinfo")
-            {
-                if let Ok(b) = std::fs::read(&p) {
-                    if b.len() <= 64 * 1024 {
-                        out.push((p, b));
-                    }
-                }
+            } else if p.is_file() {
+                out.push(p);
             }
         }
     }
     let mut out = Vec::new();
     walk(dir, &mut out);
     out
+}
+
+/// Every file under `dir` (recursively) whose name is a cgroup memory file (or a
+/// `/proc/<pid>/cgroup` or mountinfo copy) of at most 64 KiB, with its bytes.
+pub fn corpus_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    all_files(dir)
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("memory.") || n == "cgroup" || n == "mountinfo")
+        })
+        .filter_map(|p| {
+            let b = std::fs::read(&p).ok()?;
+            (b.len() <= 64 * 1024).then_some((p, b))
+        })
+        .collect()
 }
