@@ -113,6 +113,21 @@ impl ExtraStat {
         self.dropped = 0;
     }
 
+    /// Empties it, then keeps the unknown keys of a `memory.stat` that has `unknown_keys` of
+    /// them (the iterator is only walked when there are some: the common case costs nothing).
+    fn refill<'a>(
+        &mut self,
+        unknown_keys: u32,
+        unknown: Option<impl Iterator<Item = (&'a [u8], u64)>>,
+    ) {
+        self.clear();
+        if unknown_keys > 0 {
+            for (k, v) in unknown.into_iter().flatten() {
+                self.push(k, v);
+            }
+        }
+    }
+
     fn push(&mut self, key: &[u8], value: u64) {
         let n = usize::from(self.len);
         if n >= EXTRA_KEYS_MAX || key.len() > EXTRA_KEY_MAX {
@@ -373,14 +388,10 @@ impl Snapshot {
             Stat::V2(st) => Some(st),
             _ => None,
         };
-        self.extra_stat.clear();
-        if let (Some(st), Some(bytes)) = (stat, files.stat) {
-            if st.unknown_keys > 0 {
-                for (k, v) in v2::MemoryStat::unknown(bytes).flatten() {
-                    self.extra_stat.push(k, v);
-                }
-            }
-        }
+        self.extra_stat.refill(
+            stat.map_or(0, |s| s.unknown_keys),
+            files.stat.map(|b| v2::MemoryStat::unknown(b).flatten()),
+        );
         self.working_set_bytes = working_set(usage, stat.and_then(|s| s.inactive_file));
         self.anon_bytes = stat.and_then(|s| s.anon);
         self.file_bytes = stat.and_then(|s| s.file);
@@ -513,14 +524,10 @@ impl Snapshot {
             (Some(Limit::Bytes(m)), None) => Some(Limit::Bytes(m)),
             (None, _) => None,
         };
-        self.extra_stat.clear();
-        if let (Some(st), Some(bytes)) = (stat, files.stat) {
-            if st.unknown_keys > 0 {
-                for (k, v) in v1::MemoryStat::unknown(bytes).flatten() {
-                    self.extra_stat.push(k, v);
-                }
-            }
-        }
+        self.extra_stat.refill(
+            stat.map_or(0, |s| s.unknown_keys),
+            files.stat.map(|b| v1::MemoryStat::unknown(b).flatten()),
+        );
         // cAdvisor uses total_inactive_file whatever use_hierarchy says.
         self.working_set_bytes = working_set(usage, stat.and_then(|s| s.total_inactive_file));
         self.anon_bytes = stat.and_then(|s| pick(s.total_rss, s.rss));
